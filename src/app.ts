@@ -1,0 +1,47 @@
+// createApp(deps) → the Elysia app: global plugins, then every module.
+import { Elysia } from "elysia";
+import type { Deps } from "./deps.ts";
+import { httpCore } from "./http/core.ts";
+import { loadAssets } from "./http/assets.ts";
+import { healthRoutes } from "./modules/health/health.routes.ts";
+import { cancelRoutes } from "./modules/cancel/cancel.routes.ts";
+import { docsRoutes } from "./modules/docs/docs.routes.ts";
+
+export async function createApp(deps: Deps) {
+  const assets = await loadAssets();
+  return new Elysia({ name: "holdfast" })
+    .use(httpCore({ logger: deps.logger, bodyLimit: deps.config.apiBodyLimit }))
+    .onAfterHandle(({ request, set }) => {
+      // API answers are personal data: never cached by a browser or proxy.
+      if (request.url.includes("/api/")) set.headers["cache-control"] ??= "no-store";
+    })
+    .get("/", ({ redirect }) => redirect("/swagger", 302), { detail: { hide: true } })
+    .get(
+      "/assets/*",
+      ({ request, params, set }) => {
+        const asset = assets.get(`/assets/${params["*"]}`);
+        if (!asset) {
+          set.status = 404;
+          return { error: "No such asset" };
+        }
+        if (request.headers.get("if-none-match") === asset.etag) return new Response(null, { status: 304 });
+        return new Response(asset.body, {
+          headers: { "content-type": asset.type, etag: asset.etag, "cache-control": "public, max-age=3600", "x-content-type-options": "nosniff" },
+        });
+      },
+      { detail: { hide: true } },
+    )
+    .get(
+      "/swagger/scalar.js",
+      () => {
+        const asset = assets.get("/swagger/scalar.js")!;
+        return new Response(asset.body, { headers: { "content-type": asset.type, etag: asset.etag, "cache-control": "public, max-age=86400" } });
+      },
+      { detail: { hide: true } },
+    )
+    .use(docsRoutes(deps.config.publicUrl))
+    .use(healthRoutes(deps))
+    .use(cancelRoutes(deps));
+}
+
+export type App = Awaited<ReturnType<typeof createApp>>;

@@ -1,0 +1,25 @@
+// Argument parsing shared by the commands: node's parseArgs with friendly errors.
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { CliError } from "./context.ts";
+
+export function parse<T extends NonNullable<ParseArgsConfig["options"]>>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options: { ...options, help: { type: "boolean", short: "h" } }, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new CliError((error as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ""));
+  }
+}
+
+export function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!allowed.includes(value as T)) throw new CliError(`--${name} must be one of: ${allowed.join(", ")}`);
+  return value as T;
+}
+
+export function table(rows: Record<string, unknown>[], columns: string[]): string {
+  if (rows.length === 0) return "(none)";
+  const cells = rows.map((r) => columns.map((c) => (r[c] === null || r[c] === undefined ? "-" : String(r[c]))));
+  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i].length)));
+  const line = (vals: string[]) => vals.map((v, i) => v.padEnd(widths[i])).join("  ").trimEnd();
+  return [line(columns), ...cells.map(line)].join("\n");
+}

@@ -1,0 +1,76 @@
+// The command line: one entry for the server and the admin commands.
+import { ConfigError } from "../config.ts";
+import { HttpError } from "../http/errors.ts";
+import { VERSION } from "../lib/version.ts";
+import { CliError, processIo, type Io } from "./context.ts";
+import { workspaceCommand } from "./workspace.ts";
+import { keyCommand } from "./key.ts";
+import { userCommand } from "./user.ts";
+import { backupCommand } from "./backup.ts";
+import { healthCommand } from "./health.ts";
+
+export const HELP = `holdfast ${VERSION}: a self-hosted cancellation platform
+
+Usage:
+  holdfast [serve]                 start the server (PORT, HOST, HOLDFAST_DATA_DIR, …)
+  holdfast workspace …             create, update, list workspaces; rotate a signing secret
+  holdfast key …                   create, list, revoke API keys
+  holdfast user create …           create a dashboard login
+  holdfast backup FILE             copy the database consistently while the server runs
+  holdfast health                  check the running server (for container health checks)
+  holdfast --version
+
+Every command takes --help. The data directory comes from HOLDFAST_DATA_DIR (./data by default).`;
+
+const SERVE_HELP = `Usage:
+  holdfast serve
+
+Starts the server. Configuration comes from the environment:
+  PORT (3000), HOST (0.0.0.0), HOLDFAST_DATA_DIR (./data), HOLDFAST_PUBLIC_URL (http://localhost:PORT),
+  HOLDFAST_CANCEL_URL (the public URL), HOLDFAST_RATE_LIMIT (600 a minute per key), LOG_LEVEL (info).`;
+
+/** Runs a command; returns its exit code, or null when the server was started and keeps running. */
+export async function runCli(argv: string[], io: Io = processIo): Promise<number | null> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case undefined:
+      case "serve": {
+        if (rest.includes("--help") || rest.includes("-h")) return io.out(SERVE_HELP), 0;
+        if (rest.length) throw new CliError(`Unexpected argument: ${rest[0]}`);
+        const { serve } = await import("../server.ts");
+        const { loadConfig } = await import("../config.ts");
+        await serve(loadConfig(io.env));
+        return null;
+      }
+      case "--help":
+      case "-h":
+      case "help":
+        io.out(HELP);
+        return 0;
+      case "--version":
+      case "version":
+        io.out(VERSION);
+        return 0;
+      case "workspace":
+        return await workspaceCommand(rest, io);
+      case "key":
+        return await keyCommand(rest, io);
+      case "user":
+        return await userCommand(rest, io);
+      case "backup":
+        return await backupCommand(rest, io);
+      case "health":
+        return await healthCommand(rest, io);
+      default:
+        throw new CliError(`Unknown command: ${command} (see holdfast --help)`);
+    }
+  } catch (error) {
+    if (error instanceof CliError || error instanceof ConfigError || error instanceof HttpError) {
+      io.err(`holdfast: ${error.message}`);
+      return error instanceof HttpError && error.status === 404 ? 1 : 2;
+    }
+    io.err(`holdfast: ${(error as Error).message}`);
+    return 1;
+  }
+}

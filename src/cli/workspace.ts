@@ -1,0 +1,130 @@
+// holdfast workspace create | update | list | rotate-secret
+import { parse, oneOf, table } from "./args.ts";
+import { CliError, withDeps, type Io } from "./context.ts";
+
+export const WORKSPACE_HELP = `Usage:
+  holdfast workspace create --name NAME [--plan core|advanced] [--default-return-url URL]
+                            [--allow-return-url PREFIX]... [--display-name NAME] [--accent-color #RRGGBB]
+                            [--logo-url URL] [--json]
+  holdfast workspace update ID [--name NAME] [--plan core|advanced] [--access active|read_only]
+                            [--default-return-url URL] [--allow-return-url PREFIX]... [--display-name NAME]
+                            [--accent-color #RRGGBB] [--logo-url URL] [--link-ttl-minutes N]
+  holdfast workspace list [--json]
+  holdfast workspace rotate-secret ID [--json]
+
+create prints the workspace id, a live and a test API key (both read_write) and the signing secret.
+Keys and the secret are shown once: store them now. --allow-return-url may be repeated; on update it
+replaces the list. rotate-secret keeps the previous secret valid for verifying tokens for 7 days.`;
+
+const shared = {
+  name: { type: "string" },
+  plan: { type: "string" },
+  "default-return-url": { type: "string" },
+  "allow-return-url": { type: "string", multiple: true },
+  "display-name": { type: "string" },
+  "accent-color": { type: "string" },
+  "logo-url": { type: "string" },
+  json: { type: "boolean" },
+} as const;
+
+export async function workspaceCommand(args: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = args;
+  if (!sub || sub === "--help" || sub === "-h" || sub === "help") {
+    io.out(WORKSPACE_HELP);
+    return sub ? 0 : 1;
+  }
+  switch (sub) {
+    case "create": {
+      const { values, positionals } = parse(rest, shared);
+      if (values.help) return io.out(WORKSPACE_HELP), 0;
+      if (positionals.length) throw new CliError(`Unexpected argument: ${positionals[0]}`);
+      if (!values.name) throw new CliError("--name is required");
+      return withDeps(io, async (deps) => {
+        const { workspace, signingSecret } = await deps.workspaceService.create({
+          name: values.name!,
+          plan: oneOf("plan", values.plan, ["core", "advanced"] as const),
+          defaultReturnUrl: values["default-return-url"],
+          allowedReturnUrls: values["allow-return-url"],
+          displayName: values["display-name"],
+          accentColor: values["accent-color"],
+          logoUrl: values["logo-url"],
+        });
+        const live = await deps.keyService.create(workspace.id, "read_write", "live");
+        const test = await deps.keyService.create(workspace.id, "read_write", "test");
+        const result = {
+          id: workspace.id,
+          name: workspace.name,
+          plan: workspace.plan,
+          liveKey: live.secret,
+          testKey: test.secret,
+          signingSecret: signingSecret.secret,
+        };
+        if (values.json) io.out(JSON.stringify(result, null, 2));
+        else
+          io.out(
+            [
+              `Created workspace ${workspace.name} (${workspace.plan})`,
+              `  id:             ${result.id}`,
+              `  live key:       ${result.liveKey}`,
+              `  test key:       ${result.testKey}`,
+              `  signing secret: ${result.signingSecret}`,
+              "Keys and the signing secret are shown once: store them now.",
+            ].join("\n"),
+          );
+        return 0;
+      });
+    }
+    case "update": {
+      const { values, positionals } = parse(rest, {
+        ...shared,
+        access: { type: "string" },
+        "link-ttl-minutes": { type: "string" },
+      });
+      if (values.help) return io.out(WORKSPACE_HELP), 0;
+      const id = positionals[0];
+      if (!id) throw new CliError("workspace update needs the workspace ID");
+      const ttl = values["link-ttl-minutes"];
+      if (ttl !== undefined && !/^\d+$/.test(ttl)) throw new CliError("--link-ttl-minutes must be a whole number");
+      return withDeps(io, async (deps) => {
+        const ws = await deps.workspaceService.update(id, {
+          name: values.name,
+          plan: oneOf("plan", values.plan, ["core", "advanced"] as const),
+          access: oneOf("access", values.access, ["active", "read_only"] as const),
+          defaultReturnUrl: values["default-return-url"],
+          allowedReturnUrls: values["allow-return-url"],
+          displayName: values["display-name"],
+          accentColor: values["accent-color"],
+          logoUrl: values["logo-url"],
+          linkTtlMinutes: ttl === undefined ? undefined : Number(ttl),
+        });
+        if (values.json) io.out(JSON.stringify(ws, null, 2));
+        else io.out(`Updated workspace ${ws.id} (${ws.name}): plan ${ws.plan}, access ${ws.access}`);
+        return 0;
+      });
+    }
+    case "list": {
+      const { values } = parse(rest, { json: { type: "boolean" } });
+      if (values.help) return io.out(WORKSPACE_HELP), 0;
+      return withDeps(io, async (deps) => {
+        const all = await deps.workspaceService.list();
+        if (values.json) io.out(JSON.stringify(all, null, 2));
+        else io.out(table(all.map((w) => ({ ...w, defaultReturnUrl: w.defaultReturnUrl })), ["id", "name", "plan", "access", "defaultReturnUrl"]));
+        return 0;
+      });
+    }
+    case "rotate-secret": {
+      const { values, positionals } = parse(rest, { json: { type: "boolean" } });
+      if (values.help) return io.out(WORKSPACE_HELP), 0;
+      const id = positionals[0];
+      if (!id) throw new CliError("workspace rotate-secret needs the workspace ID");
+      return withDeps(io, async (deps) => {
+        const secret = await deps.workspaceService.rotateSecret(id);
+        if (values.json) io.out(JSON.stringify({ id, kid: secret.id, signingSecret: secret.secret }, null, 2));
+        else io.out(`New signing secret for ${id}: ${secret.secret}\nThe previous secret still verifies tokens for 7 days.`);
+        return 0;
+      });
+    }
+    default:
+      throw new CliError(`Unknown workspace command: ${sub} (see holdfast workspace --help)`);
+  }
+}

@@ -1,0 +1,28 @@
+// Static files embedded in the binary: imported as files so `bun build --compile` carries them.
+import css from "../../public/holdfast.css" with { type: "file" };
+import flowJs from "../../public/flow.js" with { type: "file" };
+import favicon from "../../public/favicon.svg" with { type: "file" };
+import scalar from "../../node_modules/@scalar/api-reference/dist/browser/standalone.js" with { type: "file" };
+
+export interface Asset {
+  path: string;
+  type: string;
+}
+
+export const ASSETS: Record<string, Asset> = {
+  "/assets/holdfast.css": { path: css, type: "text/css; charset=utf-8" },
+  "/assets/flow.js": { path: flowJs, type: "text/javascript; charset=utf-8" },
+  "/assets/favicon.svg": { path: favicon, type: "image/svg+xml" },
+  "/swagger/scalar.js": { path: scalar, type: "text/javascript; charset=utf-8" },
+};
+
+/** Reads each asset once into memory: they are small (the viewer is the largest, ~3.5 MB). */
+export async function loadAssets(): Promise<Map<string, { body: Uint8Array; type: string; etag: string }>> {
+  const out = new Map<string, { body: Uint8Array; type: string; etag: string }>();
+  for (const [url, asset] of Object.entries(ASSETS)) {
+    const body = new Uint8Array(await Bun.file(asset.path).arrayBuffer());
+    const etag = `"${new Bun.CryptoHasher("sha1").update(body).digest("hex").slice(0, 16)}"`;
+    out.set(url, { body, type: asset.type, etag });
+  }
+  return out;
+}

@@ -1,0 +1,57 @@
+// API-key auth as a macro: `{ apiKey: "read" | "read_write" }` on a route resolves the key and its workspace.
+import { Elysia } from "elysia";
+import type { KeyService } from "../modules/keys/keys.service.ts";
+import type { ApiKey, Scope } from "../modules/keys/keys.store.ts";
+import type { WorkspaceService } from "../modules/workspaces/workspaces.service.ts";
+import type { Workspace } from "../modules/workspaces/workspaces.store.ts";
+import { HttpError } from "./errors.ts";
+import { noteWorkspace } from "./core.ts";
+import type { RateLimiter } from "./rate-limit.ts";
+
+export function presentedKey(headers: Headers): string | null {
+  const authorization = headers.get("authorization");
+  if (authorization) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    return match ? match[1] : null;
+  }
+  return headers.get("x-api-key")?.trim() || null;
+}
+
+export interface Authenticated {
+  apiKey: ApiKey;
+  workspace: Workspace;
+}
+
+export function apiKeyAuth(deps: { keyService: KeyService; workspaceService: WorkspaceService; rateLimiter: RateLimiter }) {
+  const { keyService, workspaceService, rateLimiter } = deps;
+
+  async function authenticate(request: Request, set: { headers: Record<string, unknown> }, scope: Scope): Promise<Authenticated> {
+    const raw = presentedKey(request.headers);
+    if (!raw) throw new HttpError(401, "Missing API key: send Authorization: Bearer <key> or x-api-key");
+    const apiKey = await keyService.authenticate(raw);
+    if (!apiKey) throw new HttpError(401, "Invalid or revoked API key");
+    const workspace = await workspaceService.get(apiKey.workspaceId);
+    if (!workspace) throw new HttpError(401, "Invalid or revoked API key");
+    noteWorkspace(request, workspace.id);
+    const decision = rateLimiter.hit(apiKey.id);
+    Object.assign(set.headers, decision.headers);
+    if (!decision.allowed)
+      throw new HttpError(429, `Rate limit exceeded: retry in ${decision.resetSeconds} s`, "rate_limited", decision.headers);
+    if (scope === "read_write" && apiKey.scope !== "read_write")
+      throw new HttpError(403, "This API key is read-only; use a read_write key for this request");
+    return { apiKey, workspace };
+  }
+
+  // Authenticate in `transform`, which runs before body validation: a request without a valid key gets 401,
+  // never a validation message about a body it had no right to send.
+  return new Elysia({ name: "api-key-auth" }).macro({
+    apiKey: (scope: Scope) => ({
+      async transform(ctx) {
+        (ctx as unknown as { auth: Authenticated }).auth = await authenticate(ctx.request, ctx.set, scope);
+      },
+      resolve(ctx) {
+        return (ctx as unknown as { auth: Authenticated }).auth;
+      },
+    }),
+  });
+}

@@ -1,0 +1,32 @@
+// The one error type: a status, a message a person can act on, and a stable code.
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly code: string = codeFor(status),
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+function codeFor(status: number): string {
+  switch (status) {
+    case 400: return "bad_request";
+    case 401: return "unauthorized";
+    case 402: return "payment_required";
+    case 403: return "forbidden";
+    case 404: return "not_found";
+    case 409: return "conflict";
+    case 410: return "gone";
+    case 413: return "payload_too_large";
+    case 415: return "unsupported_media_type";
+    case 429: return "rate_limited";
+    default: return status >= 500 ? "internal" : "error";
+  }
+}
+
+export const badRequest = (message: string) => new HttpError(400, message);
+export const unauthorized = (message = "Missing or invalid API key") => new HttpError(401, message);
+export const forbidden = (message: string) => new HttpError(403, message);
+export const notFound = (message = "Not found") => new HttpError(404, message);

@@ -1,0 +1,37 @@
+// Documents responses in the OpenAPI document without validating them at run time (they are built by our code).
+import { z } from "zod";
+
+export const errorSchema = z.object({ error: z.string().describe("A message a person can act on") });
+
+const STATUS_TEXT: Record<number, string> = {
+  400: "Invalid input; the message names the field",
+  401: "Missing or invalid API key",
+  402: "Workspace is read-only due to expired subscription access",
+  403: "Forbidden: read-only key, or the plan lacks this endpoint",
+  404: "Not found in your workspace",
+  409: "Conflict",
+  410: "Gone",
+  413: "Request body over 64 KiB",
+  415: "Content-Type must be application/json",
+  429: "Rate limit exceeded (see Retry-After)",
+};
+
+type Described = [z.ZodType, string];
+
+/** `{ 200: [schema, "what"], 400: "why", … }` → an OpenAPI responses object. */
+export function responses(spec: Record<number, Described | string>) {
+  const out: Record<string, unknown> = {};
+  for (const [status, value] of Object.entries(spec)) {
+    const [schema, description] = typeof value === "string" ? [errorSchema, value] : value;
+    out[status] = {
+      description: description || STATUS_TEXT[Number(status)] || "",
+      content: { "application/json": { schema: z.toJSONSchema(schema, { io: "output", unrepresentable: "any" }) } },
+    };
+  }
+  return out;
+}
+
+export const errors = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((s) => [s, STATUS_TEXT[s] ?? "Error"])) as Record<number, string>;
+
+export const BOTH_KEYS = [{ bearerKey: [] }, { headerKey: [] }];

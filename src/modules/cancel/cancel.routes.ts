@@ -1,0 +1,85 @@
+// RetentBase-compatible routes: cancel links, result verification, session diagnostics.
+import { Elysia } from "elysia";
+import { z } from "zod";
+import type { Deps } from "../../deps.ts";
+import { apiKeyAuth } from "../../http/auth.ts";
+import { HttpError } from "../../http/errors.ts";
+import { BOTH_KEYS, errors, responses } from "../../http/openapi-docs.ts";
+import { isUuid } from "../../lib/crypto.ts";
+import { cancelLinkBody, cancelLinkResponse, diagnosticsSchema, resultBody, resultPayloadSchema } from "./cancel.schemas.ts";
+import { createCancelService } from "./cancel.service.ts";
+
+// The guide spells fields both ways; accept the snake_case forms as aliases.
+const ALIASES: [string, string][] = [
+  ["user_id", "userId"],
+  ["return_url", "returnUrl"],
+  ["flow_id", "flowId"],
+];
+
+export function cancelRoutes(deps: Deps) {
+  const cancel = createCancelService({ sessionService: deps.sessionService, cancelUrl: deps.config.cancelUrl });
+  return new Elysia({ name: "cancel-routes" })
+    .use(apiKeyAuth(deps))
+    .post("/api/v1/cancel-link", ({ body, apiKey, workspace }) => cancel.createCancelLink(workspace, apiKey, body), {
+      apiKey: "read_write",
+      transform({ body }) {
+        if (body && typeof body === "object" && !Array.isArray(body)) {
+          const b = body as Record<string, unknown>;
+          for (const [from, to] of ALIASES) if (b[to] === undefined && b[from] !== undefined) b[to] = b[from];
+        } else if (body !== undefined) {
+          throw new HttpError(400, "Request body must be a JSON object");
+        }
+      },
+      body: cancelLinkBody,
+      detail: {
+        tags: ["RetentBase"],
+        summary: "Create a hosted cancel link",
+        description: "Creates a hosted-flow URL with a short-lived token and a session_id for diagnostics. Core and Advanced plans.",
+        security: BOTH_KEYS,
+        responses: responses({
+          200: [cancelLinkResponse, "Hosted URL, expiresAt, environment and sessionId (with snake_case aliases)"],
+          ...errors(400, 401, 402, 403, 409, 413, 415, 429),
+        }),
+      },
+    })
+    .post(
+      "/api/public/cancel/result",
+      async ({ body }) => {
+        const p = await deps.resultTokens.verify(body.token);
+        return { valid: true as const, ...p, sessionId: p.sid, session_id: p.sid, userId: p.sub };
+      },
+      {
+        body: resultBody,
+        detail: {
+          tags: ["RetentBase"],
+          summary: "Verify a result token",
+          description: "Verifies the signed ci_result_token from the callback URL fragment and returns the trusted outcome. No API key.",
+          security: [],
+          responses: responses({
+            200: [resultPayloadSchema, "Token valid; the trusted result payload"],
+            400: "Missing, malformed or forged token",
+            401: "Expired token",
+            ...errors(413, 415),
+          }),
+        },
+      },
+    )
+    .get(
+      "/api/v1/cancel-sessions/:session_id",
+      ({ params, apiKey, workspace }) => {
+        if (!isUuid(params.session_id)) throw new HttpError(400, "session_id must be a uuid");
+        return cancel.diagnostics(workspace, apiKey, params.session_id);
+      },
+      {
+        apiKey: "read",
+        params: z.object({ session_id: z.string() }),
+        detail: {
+          tags: ["RetentBase"],
+          summary: "Session diagnostics (Advanced)",
+          description: "Session state (created → opened → completed | expired), outcome, reason, offer, environment, timestamps.",
+          security: BOTH_KEYS,
+          responses: responses({ 200: [diagnosticsSchema, "Session status"], ...errors(400, 401, 403, 404, 429) }),
+        },
+      },
+    );
+}

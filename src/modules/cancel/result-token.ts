@@ -1,0 +1,79 @@
+// Result tokens: HS256 JWTs signed with the workspace secret, verified with algorithm, type, issuer and audience pinned.
+import { SignJWT, decodeProtectedHeader, jwtVerify, errors as joseErrors } from "jose";
+import type { Clock } from "../../lib/clock.ts";
+import { HttpError } from "../../http/errors.ts";
+import type { Session } from "../sessions/sessions.store.ts";
+import type { WorkspaceService } from "../workspaces/workspaces.service.ts";
+
+export const RESULT_TOKEN_TYPE = "holdfast-result+jwt";
+
+export interface ResultPayload {
+  iss: string;
+  aud: string;
+  sub: string;
+  sid: string;
+  outcome: Session["outcome"];
+  reason: string | null;
+  feedback: string | null;
+  offer: Session["offer"];
+  environment: Session["environment"];
+  iat: number;
+  exp: number;
+}
+
+export function createResultTokens(deps: { workspaceService: WorkspaceService; clock: Clock; issuer: string; ttlSeconds: number }) {
+  const { workspaceService, clock, issuer, ttlSeconds } = deps;
+  const encoder = new TextEncoder();
+
+  return {
+    async sign(session: Session): Promise<string> {
+      const secret = await workspaceService.currentSecret(session.workspaceId);
+      if (!secret) throw new HttpError(500, "The workspace has no signing secret");
+      const iat = Math.floor(clock.now() / 1000);
+      return new SignJWT({
+        sid: session.id,
+        outcome: session.outcome,
+        reason: session.reason,
+        feedback: session.feedback,
+        offer: session.offer,
+        environment: session.environment,
+      })
+        .setProtectedHeader({ alg: "HS256", typ: RESULT_TOKEN_TYPE, kid: secret.id })
+        .setIssuer(issuer)
+        .setAudience(session.workspaceId)
+        .setSubject(session.customerId)
+        .setIssuedAt(iat)
+        .setExpirationTime(iat + ttlSeconds)
+        .sign(encoder.encode(secret.secret));
+    },
+
+    /** The trusted payload; 400 for anything malformed or forged, 401 once expired. */
+    async verify(token: string): Promise<ResultPayload> {
+      let kid: unknown;
+      try {
+        kid = decodeProtectedHeader(token).kid;
+      } catch {
+        throw new HttpError(400, "token: malformed result token");
+      }
+      if (typeof kid !== "string") throw new HttpError(400, "token: the token header has no kid");
+      const secret = await workspaceService.verificationSecret(kid);
+      if (!secret) throw new HttpError(400, "token: signed with an unknown or retired key");
+      try {
+        const { payload } = await jwtVerify(token, encoder.encode(secret.secret), {
+          algorithms: ["HS256"],
+          typ: RESULT_TOKEN_TYPE,
+          issuer,
+          audience: secret.workspaceId,
+          currentDate: new Date(clock.now()),
+          requiredClaims: ["sub", "sid", "iat", "exp"],
+        });
+        return payload as unknown as ResultPayload;
+      } catch (error) {
+        if (error instanceof joseErrors.JWTExpired) throw new HttpError(401, "token: the result token has expired");
+        throw new HttpError(400, "token: invalid result token");
+      }
+    },
+  };
+}
+
+export type ResultTokens = ReturnType<typeof createResultTokens>;

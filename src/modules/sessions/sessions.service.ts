@@ -1,0 +1,169 @@
+// Sessions: starting one (any source), walking the flow, recording the outcome once, and stats.
+import type { Clock } from "../../lib/clock.ts";
+import { randomToken, sha256Hex, uuid } from "../../lib/crypto.ts";
+import { HttpError } from "../../http/errors.ts";
+import type { Flow } from "../flows/flows.store.ts";
+import { OTHER_REASON, normalizeReason, offerForReason, surveyStep, type FlowService } from "../flows/flows.service.ts";
+import type { OfferConfig } from "../flows/flows.schemas.ts";
+import type { Workspace } from "../workspaces/workspaces.store.ts";
+import type { Environment, Session, SessionContext, SessionSource, SessionStats, SessionStore } from "./sessions.store.ts";
+
+export interface StartSessionInput {
+  source: SessionSource;
+  customerId: string;
+  subscriptionId?: string | null;
+  environment: Environment;
+  flowId?: string | null;
+  context?: SessionContext;
+  metadata?: Session["metadata"];
+  returnUrl?: string | null;
+  reason?: string | null;
+  /** A stable key for idempotent starts (the signed hosted URL): the same key reuses the session. */
+  originKey?: string | null;
+}
+
+export type StatsWindow = "all" | "7d" | "30d" | "90d";
+const WINDOW_MS: Record<StatsWindow, number> = { all: Infinity, "7d": 7 * 864e5, "30d": 30 * 864e5, "90d": 90 * 864e5 };
+
+export function createSessionService(deps: { sessionStore: SessionStore; flowService: FlowService; clock: Clock }) {
+  const { sessionStore, flowService, clock } = deps;
+
+  async function resolveFlow(workspaceId: string, flowId?: string | null): Promise<Flow> {
+    if (flowId) {
+      const flow = await flowService.get(workspaceId, flowId);
+      if (!flow) throw new HttpError(404, "flowId: no such flow in this workspace");
+      if (flow.status === "archived") throw new HttpError(400, "flowId: this flow is archived");
+      return flow;
+    }
+    const flow = await flowService.getDefault(workspaceId);
+    if (!flow) throw new HttpError(409, "This workspace has no active default flow");
+    return flow;
+  }
+
+  /** The state as a reader should see it: an open session past its expiry is expired. */
+  function effective(session: Session): Session {
+    if ((session.state === "created" || session.state === "opened") && clock.now() > session.expiresAt) {
+      return { ...session, state: "expired" };
+    }
+    return session;
+  }
+
+  return {
+    effective,
+
+    async start(workspace: Workspace, input: StartSessionInput): Promise<{ session: Session; linkToken: string }> {
+      const flow = await resolveFlow(workspace.id, input.flowId);
+      const now = clock.now();
+      const linkToken = randomToken(192);
+      const expiresAt = now + workspace.linkTtlMinutes * 60_000;
+      if (input.originKey) {
+        const existing = await sessionStore.findByOriginKey(input.originKey);
+        if (existing) {
+          // Re-issue the link: reloading a signed hosted URL continues the same session.
+          await sessionStore.setLinkHash(existing.id, sha256Hex(linkToken), Math.max(existing.expiresAt, expiresAt));
+          return { session: existing, linkToken };
+        }
+      }
+      const session: Session = {
+        id: uuid(),
+        workspaceId: workspace.id,
+        flowId: flow.id,
+        source: input.source,
+        customerId: input.customerId,
+        subscriptionId: input.subscriptionId ?? null,
+        environment: input.environment,
+        context: input.context ?? {},
+        metadata: input.metadata ?? {},
+        returnUrl: input.returnUrl ?? null,
+        csrfToken: randomToken(192),
+        state: "created",
+        step: "survey",
+        outcome: "pending",
+        reason: input.reason ? normalizeReason(input.reason) : null,
+        feedback: null,
+        offer: null,
+        recoveredMrrCents: 0,
+        createdAt: now,
+        openedAt: null,
+        completedAt: null,
+        expiresAt,
+      };
+      await sessionStore.insert(session, { linkTokenHash: sha256Hex(linkToken), originKey: input.originKey ?? null });
+      return { session, linkToken };
+    },
+
+    async findByLinkToken(token: string): Promise<Session | null> {
+      if (!/^[0-9A-Za-z]{20,64}$/.test(token)) return null;
+      const session = await sessionStore.findByLinkHash(sha256Hex(token));
+      return session ? effective(session) : null;
+    },
+
+    async get(workspaceId: string, id: string): Promise<Session | null> {
+      const session = await sessionStore.findById(workspaceId, id);
+      return session ? effective(session) : null;
+    },
+
+    async markOpened(session: Session): Promise<void> {
+      if (session.state === "created") await sessionStore.markOpened(session.id, clock.now());
+    },
+
+    async markExpired(session: Session): Promise<void> {
+      await sessionStore.markExpired(session.id);
+    },
+
+    /** Records the survey answer and moves to the matched offer, or straight to confirmation. */
+    async answerSurvey(session: Session, flow: Flow, reasonInput: string | null, feedbackInput: string | null) {
+      const survey = surveyStep(flow);
+      const options = (survey?.config.options ?? []).map(normalizeReason);
+      const reason = reasonInput ? normalizeReason(reasonInput) : null;
+      if (reason !== null && !options.includes(reason)) throw new HttpError(400, "reason: choose one of the listed reasons");
+      const feedback = feedbackInput?.trim() ? feedbackInput.trim().slice(0, 2000) : null;
+      if (reason === OTHER_REASON && !feedback) throw new HttpError(400, "feedback: tell us a little about your reason");
+      const next = offerForReason(flow, reason) ? "offer" : "confirm";
+      await sessionStore.saveProgress(session.id, next, reason, feedback);
+    },
+
+    async declineOffer(session: Session): Promise<void> {
+      await sessionStore.saveProgress(session.id, "confirm", session.reason, session.feedback);
+    },
+
+    /** Back to the survey (the subscriber wants to change the answer). */
+    async restart(session: Session): Promise<void> {
+      await sessionStore.saveProgress(session.id, "survey", session.reason, session.feedback);
+    },
+
+    /**
+     * Records the outcome once. Returns the stored session: a second submit (reload, back, double click)
+     * gets the first outcome, never a new one.
+     */
+    async complete(session: Session, outcome: "saved" | "canceled", offer: OfferConfig | null): Promise<Session> {
+      const mrr = session.context.mrr;
+      const recoveredMrrCents = outcome === "saved" && typeof mrr === "number" ? Math.round(mrr * 100) : 0;
+      await sessionStore.complete(session.id, { outcome, offer, recoveredMrrCents, completedAt: clock.now() });
+      const stored = await sessionStore.findById(session.workspaceId, session.id);
+      if (!stored) throw new HttpError(404, "Session not found");
+      return stored;
+    },
+
+    async listRecent(workspaceId: string, environment: Environment, limit = 100): Promise<Session[]> {
+      return (await sessionStore.listRecent(workspaceId, environment, limit)).map(effective);
+    },
+
+    async stats(workspaceId: string, environment: Environment, window: StatsWindow) {
+      const since = window === "all" ? 0 : clock.now() - WINDOW_MS[window];
+      const s: SessionStats = await sessionStore.stats(workspaceId, environment, since);
+      const decided = s.saved + s.canceled;
+      return {
+        recoveredMrrCents: s.recoveredMrrCents,
+        saveRate: decided === 0 ? 0 : Math.round((s.saved / decided) * 1000) / 1000,
+        sessions: s.sessions,
+        saved: s.saved,
+        canceled: s.canceled,
+        pending: s.pending,
+        window,
+      };
+    },
+  };
+}
+
+export type SessionService = ReturnType<typeof createSessionService>;

@@ -1,0 +1,203 @@
+// SQL for cancellation sessions: one table, whichever API or page started them.
+import type { Database } from "bun:sqlite";
+import type { OfferConfig } from "../flows/flows.schemas.ts";
+
+export type Environment = "prod" | "sandbox";
+export type SessionState = "created" | "opened" | "completed" | "expired";
+export type SessionStep = "survey" | "offer" | "confirm" | "done";
+export type Outcome = "pending" | "saved" | "canceled";
+export type SessionSource = "cancel_link" | "api" | "hosted_url";
+
+export interface SessionContext {
+  plan?: string;
+  mrr?: number;
+  tenureDays?: number;
+}
+
+export interface Session {
+  id: string;
+  workspaceId: string;
+  flowId: string;
+  source: SessionSource;
+  customerId: string;
+  subscriptionId: string | null;
+  environment: Environment;
+  context: SessionContext;
+  metadata: Record<string, string | number | boolean | null>;
+  returnUrl: string | null;
+  csrfToken: string;
+  state: SessionState;
+  step: SessionStep;
+  outcome: Outcome;
+  reason: string | null;
+  feedback: string | null;
+  offer: OfferConfig | null;
+  recoveredMrrCents: number;
+  createdAt: number;
+  openedAt: number | null;
+  completedAt: number | null;
+  expiresAt: number;
+}
+
+interface SessionRow {
+  id: string;
+  workspace_id: string;
+  flow_id: string;
+  source: SessionSource;
+  customer_id: string;
+  subscription_id: string | null;
+  environment: Environment;
+  context: string;
+  metadata: string;
+  return_url: string | null;
+  csrf_token: string;
+  state: SessionState;
+  step: SessionStep;
+  outcome: Outcome;
+  reason: string | null;
+  feedback: string | null;
+  offer: string | null;
+  recovered_mrr_cents: number;
+  created_at: number;
+  opened_at: number | null;
+  completed_at: number | null;
+  expires_at: number;
+}
+
+const toSession = (r: SessionRow): Session => ({
+  id: r.id,
+  workspaceId: r.workspace_id,
+  flowId: r.flow_id,
+  source: r.source,
+  customerId: r.customer_id,
+  subscriptionId: r.subscription_id,
+  environment: r.environment,
+  context: JSON.parse(r.context),
+  metadata: JSON.parse(r.metadata),
+  returnUrl: r.return_url,
+  csrfToken: r.csrf_token,
+  state: r.state,
+  step: r.step,
+  outcome: r.outcome,
+  reason: r.reason,
+  feedback: r.feedback,
+  offer: r.offer ? JSON.parse(r.offer) : null,
+  recoveredMrrCents: r.recovered_mrr_cents,
+  createdAt: r.created_at,
+  openedAt: r.opened_at,
+  completedAt: r.completed_at,
+  expiresAt: r.expires_at,
+});
+
+export interface SessionStats {
+  sessions: number;
+  saved: number;
+  canceled: number;
+  pending: number;
+  recoveredMrrCents: number;
+}
+
+export interface Completion {
+  outcome: "saved" | "canceled";
+  offer: OfferConfig | null;
+  recoveredMrrCents: number;
+  completedAt: number;
+}
+
+const COLUMNS = `id, workspace_id, flow_id, source, customer_id, subscription_id, environment, context, metadata,
+  return_url, csrf_token, state, step, outcome, reason, feedback, offer, recovered_mrr_cents, created_at, opened_at,
+  completed_at, expires_at`;
+
+export function createSessionStore({ db }: { db: Database }) {
+  const insert = db.query(
+    `insert into sessions (id, workspace_id, flow_id, source, customer_id, subscription_id, environment, context,
+       metadata, return_url, link_token_hash, origin_key, csrf_token, reason, created_at, expires_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const byId = db.query(`select ${COLUMNS} from sessions where id = ? and workspace_id = ?`);
+  const byLinkHash = db.query(`select ${COLUMNS} from sessions where link_token_hash = ?`);
+  const byOriginKey = db.query(`select ${COLUMNS} from sessions where origin_key = ?`);
+  const setLinkHash = db.query("update sessions set link_token_hash = ?, expires_at = ? where id = ?");
+  const markOpened = db.query("update sessions set state = 'opened', opened_at = ? where id = ? and state = 'created'");
+  const markExpired = db.query("update sessions set state = 'expired' where id = ? and state in ('created', 'opened')");
+  const progress = db.query(
+    "update sessions set step = ?, reason = ?, feedback = ? where id = ? and state in ('created', 'opened')",
+  );
+  const complete = db.query(
+    `update sessions set state = 'completed', step = 'done', outcome = ?, offer = ?, recovered_mrr_cents = ?,
+       completed_at = ?, opened_at = coalesce(opened_at, ?)
+     where id = ? and state in ('created', 'opened')`,
+  );
+  const recent = db.query(
+    `select ${COLUMNS} from sessions where workspace_id = ? and environment = ? order by created_at desc, id desc limit ?`,
+  );
+  const stats = db.query(
+    `select count(*) as sessions,
+       coalesce(sum(outcome = 'saved'), 0) as saved,
+       coalesce(sum(outcome = 'canceled'), 0) as canceled,
+       coalesce(sum(outcome = 'pending'), 0) as pending,
+       coalesce(sum(recovered_mrr_cents), 0) as recoveredMrrCents
+     from sessions where workspace_id = ? and environment = ? and created_at >= ?`,
+  );
+
+  return {
+    async insert(session: Session, keys: { linkTokenHash: string | null; originKey: string | null }): Promise<void> {
+      insert.run(
+        session.id,
+        session.workspaceId,
+        session.flowId,
+        session.source,
+        session.customerId,
+        session.subscriptionId,
+        session.environment,
+        JSON.stringify(session.context),
+        JSON.stringify(session.metadata),
+        session.returnUrl,
+        keys.linkTokenHash,
+        keys.originKey,
+        session.csrfToken,
+        session.reason,
+        session.createdAt,
+        session.expiresAt,
+      );
+    },
+    /** Scoped to the workspace: another workspace's id is simply not found. */
+    async findById(workspaceId: string, id: string): Promise<Session | null> {
+      const row = byId.get(id, workspaceId) as SessionRow | null;
+      return row ? toSession(row) : null;
+    },
+    async findByLinkHash(hash: string): Promise<Session | null> {
+      const row = byLinkHash.get(hash) as SessionRow | null;
+      return row ? toSession(row) : null;
+    },
+    async findByOriginKey(key: string): Promise<Session | null> {
+      const row = byOriginKey.get(key) as SessionRow | null;
+      return row ? toSession(row) : null;
+    },
+    async setLinkHash(id: string, hash: string, expiresAt: number): Promise<void> {
+      setLinkHash.run(hash, expiresAt, id);
+    },
+    async markOpened(id: string, at: number): Promise<void> {
+      markOpened.run(at, id);
+    },
+    async markExpired(id: string): Promise<void> {
+      markExpired.run(id);
+    },
+    async saveProgress(id: string, step: SessionStep, reason: string | null, feedback: string | null): Promise<boolean> {
+      return progress.run(step, reason, feedback, id).changes > 0;
+    },
+    /** Records the outcome once: false when the session was already decided (double submit, reload). */
+    async complete(id: string, c: Completion): Promise<boolean> {
+      const result = complete.run(c.outcome, c.offer ? JSON.stringify(c.offer) : null, c.recoveredMrrCents, c.completedAt, c.completedAt, id);
+      return result.changes > 0;
+    },
+    async listRecent(workspaceId: string, environment: Environment, limit: number): Promise<Session[]> {
+      return (recent.all(workspaceId, environment, limit) as SessionRow[]).map(toSession);
+    },
+    async stats(workspaceId: string, environment: Environment, since: number): Promise<SessionStats> {
+      return stats.get(workspaceId, environment, since) as SessionStats;
+    },
+  };
+}
+
+export type SessionStore = ReturnType<typeof createSessionStore>;

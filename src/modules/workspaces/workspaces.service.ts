@@ -1,0 +1,117 @@
+// Workspaces: creation (with a signing secret and the default flow), changes, and secret rotation.
+import type { Clock } from "../../lib/clock.ts";
+import { randomSecret, randomToken, uuid } from "../../lib/crypto.ts";
+import { parseReturnUrl } from "../../lib/return-url.ts";
+import { HttpError } from "../../http/errors.ts";
+import type { FlowService } from "../flows/flows.service.ts";
+import type { Access, Plan, SigningSecret, Workspace, WorkspaceStore } from "./workspaces.store.ts";
+
+export interface WorkspaceInput {
+  name?: string;
+  plan?: Plan;
+  access?: Access;
+  defaultReturnUrl?: string | null;
+  allowedReturnUrls?: string[];
+  frameAncestors?: string[];
+  displayName?: string | null;
+  accentColor?: string | null;
+  logoUrl?: string | null;
+  linkTtlMinutes?: number;
+}
+
+const PLANS = new Set(["core", "advanced"]);
+const ACCESS = new Set(["active", "read_only"]);
+
+function check(input: WorkspaceInput): void {
+  if (input.name !== undefined && (input.name.trim().length < 1 || input.name.length > 200))
+    throw new HttpError(400, "name must be 1 to 200 characters");
+  if (input.plan !== undefined && !PLANS.has(input.plan)) throw new HttpError(400, "plan must be core or advanced");
+  if (input.access !== undefined && !ACCESS.has(input.access))
+    throw new HttpError(400, "access must be active or read_only");
+  if (input.defaultReturnUrl && !parseReturnUrl(input.defaultReturnUrl))
+    throw new HttpError(400, "defaultReturnUrl must be an https URL (http only for localhost)");
+  for (const prefix of input.allowedReturnUrls ?? [])
+    if (!parseReturnUrl(prefix))
+      throw new HttpError(400, `allowedReturnUrls: ${JSON.stringify(prefix)} must be an https URL prefix (http only for localhost)`);
+  for (const origin of input.frameAncestors ?? [])
+    if (!parseReturnUrl(origin)) throw new HttpError(400, "frameAncestors must be https origins");
+  if (input.accentColor && !/^#[0-9a-fA-F]{6}$/.test(input.accentColor))
+    throw new HttpError(400, "accentColor must be a hex colour like #4f46e5");
+  if (input.logoUrl && !parseReturnUrl(input.logoUrl) && !input.logoUrl.startsWith("/"))
+    throw new HttpError(400, "logoUrl must be an https URL or a path on this server");
+  if (input.linkTtlMinutes !== undefined && (!Number.isInteger(input.linkTtlMinutes) || input.linkTtlMinutes < 1 || input.linkTtlMinutes > 7 * 24 * 60))
+    throw new HttpError(400, "linkTtlMinutes must be a whole number from 1 to 10080");
+}
+
+function newSecret(workspaceId: string, now: number): SigningSecret {
+  return { id: `kid_${randomToken(96)}`, workspaceId, secret: randomSecret(32), createdAt: now, retiredAt: null };
+}
+
+export function createWorkspaceService(deps: { workspaceStore: WorkspaceStore; flowService: FlowService; clock: Clock; graceMs: number }) {
+  const { workspaceStore, flowService, clock } = deps;
+  return {
+    async create(input: WorkspaceInput & { name: string }): Promise<{ workspace: Workspace; signingSecret: SigningSecret }> {
+      check(input);
+      const now = clock.now();
+      const workspace: Workspace = {
+        id: uuid(),
+        name: input.name.trim(),
+        plan: input.plan ?? "core",
+        access: input.access ?? "active",
+        defaultReturnUrl: input.defaultReturnUrl ?? null,
+        allowedReturnUrls: input.allowedReturnUrls ?? [],
+        frameAncestors: input.frameAncestors ?? [],
+        displayName: input.displayName ?? null,
+        accentColor: input.accentColor ?? null,
+        logoUrl: input.logoUrl ?? null,
+        linkTtlMinutes: input.linkTtlMinutes ?? 60,
+        createdAt: now,
+        updatedAt: now,
+      };
+      const signingSecret = newSecret(workspace.id, now);
+      await workspaceStore.insert(workspace, signingSecret);
+      await flowService.createDefault(workspace.id);
+      return { workspace, signingSecret };
+    },
+
+    async update(id: string, input: WorkspaceInput): Promise<Workspace> {
+      check(input);
+      const current = await workspaceStore.findById(id);
+      if (!current) throw new HttpError(404, `No workspace with id ${id}`);
+      const defined = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+      const next: Workspace = { ...current, ...defined, updatedAt: clock.now() };
+      await workspaceStore.update(next);
+      return next;
+    },
+
+    get: (id: string) => workspaceStore.findById(id),
+    list: () => workspaceStore.list(),
+    currentSecret: (workspaceId: string) => workspaceStore.currentSecret(workspaceId),
+
+    /** A new signing secret; the previous one keeps verifying for the grace period. */
+    async rotateSecret(workspaceId: string): Promise<SigningSecret> {
+      if (!(await workspaceStore.findById(workspaceId))) throw new HttpError(404, `No workspace with id ${workspaceId}`);
+      const now = clock.now();
+      const secret = newSecret(workspaceId, now);
+      await workspaceStore.rotateSecret(secret, now);
+      return secret;
+    },
+
+    /** The secret with this key id, if it may still verify tokens. */
+    async verificationSecret(kid: string): Promise<SigningSecret | null> {
+      const secret = await workspaceStore.findSecret(kid);
+      if (!secret) return null;
+      if (secret.retiredAt !== null && clock.now() - secret.retiredAt > deps.graceMs) return null;
+      return secret;
+    },
+
+    /** Secrets that still verify for a workspace, newest first. */
+    async activeSecrets(workspaceId: string): Promise<SigningSecret[]> {
+      const now = clock.now();
+      const all = await workspaceStore.listSecrets(workspaceId);
+      return all.filter((s) => s.retiredAt === null || now - s.retiredAt <= deps.graceMs);
+    },
+  };
+}
+
+export type WorkspaceService = ReturnType<typeof createWorkspaceService>;
