@@ -6,6 +6,7 @@ import { loadAssets } from "./http/assets.ts";
 import { healthRoutes } from "./modules/health/health.routes.ts";
 import { cancelRoutes } from "./modules/cancel/cancel.routes.ts";
 import { docsRoutes } from "./modules/docs/docs.routes.ts";
+import { hostedRoutes } from "./modules/hosted/hosted.routes.ts";
 
 export async function createApp(deps: Deps) {
   const assets = await loadAssets();
@@ -41,6 +42,7 @@ export async function createApp(deps: Deps) {
     )
     .use(docsRoutes(deps.config.publicUrl))
     .use(healthRoutes(deps))
+    .use(hostedRoutes(deps))
     .use(cancelRoutes(deps));
 }
 

@@ -73,6 +73,9 @@ export function httpCore({ logger, bodyLimit }: { logger: Logger; bodyLimit: num
       }
     })
     .onError({ as: "global" }, ({ code, error, set, request }) => {
+      // Elysia wraps whatever a parser throws in a ParseError: unwrap ours (413, bad JSON).
+      const cause = code === "PARSE" ? (error as { cause?: unknown }).cause : undefined;
+      if (cause instanceof HttpError) return errorBody(cause.status, cause.message, set, cause.headers);
       if (error instanceof HttpError) return errorBody(error.status, error.message, set, error.headers);
       switch (code) {
         case "VALIDATION":

@@ -6,6 +6,8 @@ export interface PageSecurity {
   frameAncestors?: string[];
   /** Origins images may come from besides this server (a workspace logo). */
   imageOrigins?: string[];
+  /** CSP hashes of the page's own inline <style> elements. */
+  styleHashes?: string[];
 }
 
 export function pageHeaders(opts: PageSecurity = {}): Record<string, string> {
@@ -17,7 +19,7 @@ export function pageHeaders(opts: PageSecurity = {}): Record<string, string> {
     "content-security-policy": [
       "default-src 'none'",
       "script-src 'self'",
-      "style-src 'self'",
+      ["style-src 'self'", ...(opts.styleHashes ?? [])].join(" "),
       `img-src ${images}`,
       "connect-src 'self'",
       "font-src 'self'",

@@ -1,0 +1,228 @@
+// The hosted flow pages: /c/:token (cancel links and API sessions) and /flow/:workspaceId/:flowId (signed URLs).
+import { Elysia } from "elysia";
+import type { Deps } from "../../deps.ts";
+import { HttpError } from "../../http/errors.ts";
+import { noteWorkspace } from "../../http/core.ts";
+import { originOf, pageHeaders } from "../../http/security-headers.ts";
+import { isUuid, safeEqual, sha256Hex } from "../../lib/crypto.ts";
+import { DEFAULT_ACCENT, brandStyle, layout, styleHash, type Brand } from "../../views/layout.ts";
+import type { SafeHtml } from "../../views/html.ts";
+import { confirmationStep, offerForReason, surveyStep } from "../flows/flows.service.ts";
+import type { Flow } from "../flows/flows.store.ts";
+import type { Session } from "../sessions/sessions.store.ts";
+import type { Workspace } from "../workspaces/workspaces.store.ts";
+import { verifyHostedUrl } from "./hosted-url.ts";
+import { confirmView, doneView, messageView, offerView, surveyView } from "./hosted.views.ts";
+
+const NEUTRAL_BRAND: Brand = { name: "Holdfast", accentColor: DEFAULT_ACCENT, logoUrl: null };
+
+function brandOf(ws: Workspace): Brand {
+  return { name: ws.displayName || ws.name, accentColor: ws.accentColor || DEFAULT_ACCENT, logoUrl: ws.logoUrl };
+}
+
+interface PageOptions {
+  status?: number;
+  brand?: Brand;
+  workspace?: Workspace | null;
+  returnUrl?: string | null;
+  script?: boolean;
+}
+
+function page(title: string, body: SafeHtml, opts: PageOptions = {}): Response {
+  const brand = opts.brand ?? NEUTRAL_BRAND;
+  const logoOrigin = brand.logoUrl && !brand.logoUrl.startsWith("/") ? originOf(brand.logoUrl) : null;
+  const returnOrigin = originOf(opts.returnUrl);
+  const headers = pageHeaders({
+    // Chromium applies form-action to the redirect that follows a POST: the return URL's origin must be listed.
+    formTargets: returnOrigin ? [returnOrigin] : [],
+    frameAncestors: opts.workspace?.frameAncestors ?? [],
+    imageOrigins: logoOrigin ? [logoOrigin] : [],
+    styleHashes: [styleHash(brandStyle(brand))],
+  });
+  return new Response(layout({ title, brand, body, script: opts.script }), { status: opts.status ?? 200, headers });
+}
+
+const seeOther = (location: string) => new Response(null, { status: 303, headers: { location, "cache-control": "no-store", "referrer-policy": "no-referrer" } });
+
+type FormBody = Record<string, string | undefined>;
+
+function formValue(body: unknown, name: string): string | null {
+  if (!body || typeof body !== "object") return null;
+  const v = (body as FormBody)[name];
+  return typeof v === "string" ? v : null;
+}
+
+export function hostedRoutes(deps: Deps) {
+  const { sessionService, workspaceService, flowService, resultTokens, clock, config } = deps;
+
+  /** The session behind a link token with its workspace and flow, or the page to show instead. */
+  async function load(token: string, request: Request): Promise<{ session: Session; workspace: Workspace; flow: Flow } | Response> {
+    const session = await sessionService.findByLinkToken(token);
+    if (!session) return page("Link not found", messageView("This link does not work", "Check that you copied the whole link, or start again from your account settings."), { status: 404 });
+    const workspace = await workspaceService.get(session.workspaceId);
+    const flow = workspace ? await flowService.get(workspace.id, session.flowId) : null;
+    if (!workspace || !flow) return page("Link not found", messageView("This link does not work", "Start again from your account settings."), { status: 404 });
+    noteWorkspace(request, workspace.id);
+    if (session.state === "expired") {
+      await sessionService.markExpired(session);
+      return page("Link expired", messageView("This link has expired", "For your security, cancellation links work for a limited time. Start again from your account settings.", session.returnUrl), {
+        status: 410,
+        brand: brandOf(workspace),
+        workspace,
+      });
+    }
+    return { session, workspace, flow };
+  }
+
+  /** Where the subscriber goes once the outcome is recorded: the return URL with the result token in the fragment. */
+  async function returnHref(session: Session): Promise<string | null> {
+    if (!session.returnUrl) return null;
+    const token = await resultTokens.sign(session);
+    const url = new URL(session.returnUrl);
+    url.searchParams.set("rb_session", session.id);
+    url.hash = `ci_result_token=${token}`;
+    return url.toString();
+  }
+
+  async function finish(session: Session, token: string): Promise<Response> {
+    return seeOther((await returnHref(session)) ?? `/c/${token}`);
+  }
+
+  function totals(flow: Flow) {
+    return flow.steps.some((s) => s.type === "offer") ? 3 : 2;
+  }
+
+  async function render(token: string, ctx: { session: Session; workspace: Workspace; flow: Flow }, form?: { error: string; reason: string | null; feedback: string | null }): Promise<Response> {
+    const { session, workspace, flow } = ctx;
+    const brand = brandOf(workspace);
+    const base = { action: `/c/${token}`, csrf: session.csrfToken };
+    const opts = { brand, workspace, returnUrl: session.returnUrl, script: true };
+    if (session.state === "completed") {
+      const offerStep = session.offer?.kind === "contact" ? offerForReason(flow, session.reason) : null;
+      const body = doneView({
+        outcome: session.outcome as "saved" | "canceled",
+        offer: session.offer,
+        message: confirmationStep(flow)?.config.message ?? null,
+        returnHref: await returnHref(session),
+        brandName: brand.name,
+        contactUrl: offerStep?.config.kind === "contact" ? offerStep.config.url : null,
+      });
+      return page(session.outcome === "saved" ? "All set" : "Canceled", body, opts);
+    }
+    const total = totals(flow);
+    const offer = offerForReason(flow, session.reason);
+    if (session.step === "offer" && offer) return page("An offer for you", offerView({ ...base, offer, totalSteps: total }), opts);
+    if (session.step === "confirm" || (session.step === "offer" && !offer)) {
+      return page("Confirm cancellation", confirmView({ ...base, totalSteps: total, step: total, reason: session.reason }), opts);
+    }
+    const survey = surveyStep(flow);
+    if (!survey) return page("Confirm cancellation", confirmView({ ...base, totalSteps: total, step: total, reason: null }), opts);
+    return page(
+      survey.label,
+      surveyView({ ...base, survey, selected: form?.reason ?? session.reason, feedback: form?.feedback ?? session.feedback, error: form?.error ?? null, totalSteps: total }),
+      { ...opts, status: form ? 400 : 200 },
+    );
+  }
+
+  return new Elysia({ name: "hosted-routes" })
+    .get(
+      "/c/:token",
+      async ({ params, request }) => {
+        const ctx = await load(params.token, request);
+        if (ctx instanceof Response) return ctx;
+        await sessionService.markOpened(ctx.session);
+        return render(params.token, ctx);
+      },
+      { detail: { hide: true } },
+    )
+    .post(
+      "/c/:token",
+      async ({ params, body, request }) => {
+        const ctx = await load(params.token, request);
+        if (ctx instanceof Response) return ctx;
+        const { session, workspace, flow } = ctx;
+        const csrf = formValue(body, "_csrf");
+        if (!csrf || !safeEqual(csrf, session.csrfToken)) {
+          return page("Please try again", messageView("This form has expired", "Nothing was changed. Reload the page and try again."), { status: 403, brand: brandOf(workspace), workspace });
+        }
+        if (session.state === "completed") return finish(session, params.token); // double submit: the first outcome stands
+        await sessionService.markOpened(session);
+        const action = formValue(body, "action");
+        switch (action) {
+          case "survey": {
+            const reason = formValue(body, "reason");
+            const feedback = formValue(body, "feedback");
+            if (!reason) return render(params.token, ctx, { error: "Choose a reason, or skip the question.", reason: null, feedback });
+            try {
+              await sessionService.answerSurvey(session, flow, reason, feedback);
+            } catch (error) {
+              if (error instanceof HttpError && error.status === 400) {
+                const message = error.message.startsWith("feedback") ? "Tell us a little about your reason in the box below." : "Choose one of the listed reasons.";
+                return render(params.token, ctx, { error: message, reason, feedback });
+              }
+              throw error;
+            }
+            return seeOther(`/c/${params.token}`);
+          }
+          case "skip":
+            await sessionService.answerSurvey(session, flow, null, formValue(body, "feedback"));
+            return seeOther(`/c/${params.token}`);
+          case "accept": {
+            const offer = offerForReason(flow, session.reason);
+            if (session.step !== "offer" || !offer) return seeOther(`/c/${params.token}`);
+            return finish(await sessionService.complete(session, "saved", offer.config), params.token);
+          }
+          case "decline":
+            await sessionService.declineOffer(session);
+            return seeOther(`/c/${params.token}`);
+          case "confirm":
+            return finish(await sessionService.complete(session, "canceled", null), params.token);
+          case "keep":
+            return finish(await sessionService.complete(session, "saved", null), params.token);
+          case "back":
+            await sessionService.restart(session);
+            return seeOther(`/c/${params.token}`);
+          default:
+            return seeOther(`/c/${params.token}`);
+        }
+      },
+      { detail: { hide: true } },
+    )
+    .get(
+      "/flow/:workspaceId/:flowId",
+      async ({ params, query, request }) => {
+        const notFound = () => page("Not found", messageView("This page does not exist", "Check the link, or start again from your account settings."), { status: 404 });
+        if (!isUuid(params.workspaceId) || !isUuid(params.flowId)) return notFound();
+        const workspace = await workspaceService.get(params.workspaceId);
+        const flow = workspace ? await flowService.get(workspace.id, params.flowId) : null;
+        if (!workspace || !flow || flow.status === "archived") return notFound();
+        noteWorkspace(request, workspace.id);
+        const brand = brandOf(workspace);
+        const secrets = (await workspaceService.activeSecrets(workspace.id)).map((s) => s.secret);
+        const check = verifyHostedUrl(query as Record<string, string | undefined>, secrets, workspace.id, flow.id, Math.floor(clock.now() / 1000));
+        if (!check.ok) {
+          const [title, message] =
+            check.reason === "stale"
+              ? ["This link has expired", "Open the cancellation page again from your account settings to get a fresh link."]
+              : ["This link is not valid", "It may have been changed or copied incompletely. Open the cancellation page again from your account settings."];
+          return page("Link not valid", messageView(title, message), { status: 403, brand, workspace });
+        }
+        if (workspace.access === "read_only") {
+          return page("Unavailable", messageView("Cancellation is unavailable right now", "Please contact support to cancel your subscription."), { status: 402, brand, workspace });
+        }
+        const { linkToken } = await sessionService.start(workspace, {
+          source: "hosted_url",
+          customerId: check.params.customerId,
+          subscriptionId: check.params.subscriptionId,
+          environment: "prod",
+          flowId: flow.id,
+          returnUrl: workspace.defaultReturnUrl,
+          // One signed URL is one session: reloading it continues where the subscriber left off.
+          originKey: sha256Hex(`hosted-url:${workspace.id}:${check.sig}`),
+        });
+        return seeOther(`${config.cancelUrl}/c/${linkToken}`);
+      },
+      { detail: { hide: true } },
+    );
+}
+
