@@ -22,6 +22,7 @@ export function cancelRoutes(deps: Deps) {
     .use(apiKeyAuth(deps))
     .post("/api/v1/cancel-link", ({ body, apiKey, workspace }) => cancel.createCancelLink(workspace, apiKey, body), {
       apiKey: "read_write",
+      parse: "json",
       transform({ body }) {
         if (body && typeof body === "object" && !Array.isArray(body)) {
           const b = body as Record<string, unknown>;
@@ -49,6 +50,7 @@ export function cancelRoutes(deps: Deps) {
         return { valid: true as const, ...p, sessionId: p.sid, session_id: p.sid, userId: p.sub };
       },
       {
+        parse: "json",
         body: resultBody,
         detail: {
           tags: ["RetentBase"],
