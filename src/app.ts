@@ -5,6 +5,7 @@ import { httpCore } from "./http/core.ts";
 import { loadAssets } from "./http/assets.ts";
 import { healthRoutes } from "./modules/health/health.routes.ts";
 import { cancelRoutes } from "./modules/cancel/cancel.routes.ts";
+import { rabbitRoutes } from "./modules/rabbit/rabbit.routes.ts";
 import { docsRoutes } from "./modules/docs/docs.routes.ts";
 import { hostedRoutes } from "./modules/hosted/hosted.routes.ts";
 
@@ -43,7 +44,8 @@ export async function createApp(deps: Deps) {
     .use(docsRoutes(deps.config.publicUrl))
     .use(healthRoutes(deps))
     .use(hostedRoutes(deps))
-    .use(cancelRoutes(deps));
+    .use(cancelRoutes(deps))
+    .use(rabbitRoutes(deps));
 }
 
 export type App = Awaited<ReturnType<typeof createApp>>;

@@ -17,10 +17,10 @@ export const ASSETS: Record<string, Asset> = {
 };
 
 /** Reads each asset once into memory: they are small (the viewer is the largest, ~3.5 MB). */
-export async function loadAssets(): Promise<Map<string, { body: Uint8Array; type: string; etag: string }>> {
-  const out = new Map<string, { body: Uint8Array; type: string; etag: string }>();
+export async function loadAssets(): Promise<Map<string, { body: ArrayBuffer; type: string; etag: string }>> {
+  const out = new Map<string, { body: ArrayBuffer; type: string; etag: string }>();
   for (const [url, asset] of Object.entries(ASSETS)) {
-    const body = new Uint8Array(await Bun.file(asset.path).arrayBuffer());
+    const body = await Bun.file(asset.path).arrayBuffer();
     const etag = `"${new Bun.CryptoHasher("sha1").update(body).digest("hex").slice(0, 16)}"`;
     out.set(url, { body, type: asset.type, etag });
   }

@@ -17,15 +17,19 @@ export function presentedKey(headers: Headers): string | null {
   return headers.get("x-api-key")?.trim() || null;
 }
 
-export interface Authenticated {
+// A type alias, not an interface: Elysia's resolve needs an object type with an implicit index signature.
+export type Authenticated = {
   apiKey: ApiKey;
   workspace: Workspace;
-}
+};
 
 export function apiKeyAuth(deps: { keyService: KeyService; workspaceService: WorkspaceService; rateLimiter: RateLimiter }) {
   const { keyService, workspaceService, rateLimiter } = deps;
 
-  async function authenticate(request: Request, set: { headers: Record<string, unknown> }, scope: Scope): Promise<Authenticated> {
+  // transform (before validation) authenticates; resolve (after it) hands the result to the handler.
+  const authenticated = new WeakMap<Request, Authenticated>();
+
+  async function authenticate(request: Request, set: { headers: Record<string, string | number> }, scope: Scope): Promise<Authenticated> {
     const raw = presentedKey(request.headers);
     if (!raw) throw new HttpError(401, "Missing API key: send Authorization: Bearer <key> or x-api-key");
     const apiKey = await keyService.authenticate(raw);
@@ -46,11 +50,11 @@ export function apiKeyAuth(deps: { keyService: KeyService; workspaceService: Wor
   // never a validation message about a body it had no right to send.
   return new Elysia({ name: "api-key-auth" }).macro({
     apiKey: (scope: Scope) => ({
-      async transform(ctx) {
-        (ctx as unknown as { auth: Authenticated }).auth = await authenticate(ctx.request, ctx.set, scope);
+      async transform({ request, set }) {
+        authenticated.set(request, await authenticate(request, set, scope));
       },
-      resolve(ctx) {
-        return (ctx as unknown as { auth: Authenticated }).auth;
+      resolve({ request }) {
+        return authenticated.get(request) as Authenticated;
       },
     }),
   });

@@ -20,6 +20,16 @@ export function noteWorkspace(request: Request, workspaceId: string): void {
 const INCOMING_ID = /^[A-Za-z0-9._-]{8,128}$/;
 const WRITE_METHODS = new Set(["POST", "PUT", "PATCH"]);
 
+/** API writes take JSON only: anything else is 415 before any other check of the body. */
+function requireJsonOnApiWrites(request: Request): void {
+  if (!WRITE_METHODS.has(request.method)) return;
+  const url = request.url;
+  const pathStart = url.indexOf("/", url.indexOf("//") + 2);
+  if (!url.startsWith("/api/", pathStart)) return;
+  const type = request.headers.get("content-type") ?? "";
+  if (!type.toLowerCase().startsWith("application/json")) throw new HttpError(415, "Content-Type must be application/json");
+}
+
 function errorBody(status: number, message: string, set: { status?: unknown; headers: Record<string, unknown> }, extra: Record<string, string> = {}) {
   set.status = status; // so the request log line reports it
   const headers = set.headers;
@@ -38,7 +48,8 @@ function validationMessage(error: unknown): string {
   if (!first) return "Invalid request";
   const path = String(first.path ?? "").replace(/^\//, "").replace(/\//g, ".");
   const message = (first.message ?? first.summary ?? "is invalid").replace(/^Invalid input: /, "");
-  return path ? `${path}: ${message}` : message;
+  // Elysia names the whole body "root".
+  return path && path !== "root" ? `${path}: ${message}` : `Request body: ${message}`;
 }
 
 export function httpCore({ logger, bodyLimit }: { logger: Logger; bodyLimit: number }) {
@@ -51,17 +62,16 @@ export function httpCore({ logger, bodyLimit }: { logger: Logger; bodyLimit: num
       if (WRITE_METHODS.has(request.method)) {
         const length = Number(request.headers.get("content-length") ?? 0);
         if (length > bodyLimit) throw new HttpError(413, `Request body must be at most ${bodyLimit} bytes`);
-        const url = request.url;
-        const pathStart = url.indexOf("/", url.indexOf("//") + 2);
-        if (url.startsWith("/api/", pathStart)) {
-          const type = request.headers.get("content-type") ?? "";
-          if (!type.toLowerCase().startsWith("application/json"))
-            throw new HttpError(415, "Content-Type must be application/json");
-        }
       }
     })
+    // Checked in parse and transform, not onRequest, so only a route that exists answers 415 (an unknown one
+    // answers 404); transform covers requests without a body, which Elysia does not parse.
+    .onTransform({ as: "global" }, ({ request }) => requireJsonOnApiWrites(request))
     .onParse({ as: "global" }, async ({ request, contentType }) => {
-      if (!contentType?.toLowerCase().startsWith("application/json")) return;
+      if (!contentType?.toLowerCase().startsWith("application/json")) {
+        requireJsonOnApiWrites(request);
+        return;
+      }
       // Read the text ourselves: a chunked body has no Content-Length to check up front.
       const text = await request.text();
       if (text.length > bodyLimit) throw new HttpError(413, `Request body must be at most ${bodyLimit} bytes`);

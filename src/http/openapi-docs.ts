@@ -19,8 +19,11 @@ const STATUS_TEXT: Record<number, string> = {
 type Described = [z.ZodType, string];
 
 /** `{ 200: [schema, "what"], 400: "why", … }` → an OpenAPI responses object. */
-export function responses(spec: Record<number, Described | string>) {
-  const out: Record<string, unknown> = {};
+// The shape Elysia's `detail.responses` expects (OpenAPI's ResponsesObject); JSON Schema is opaque to it.
+type ResponsesObject = Record<string, { description: string; content: Record<string, { schema: any }> }>;
+
+export function responses(spec: Record<number, Described | string>): ResponsesObject {
+  const out: ResponsesObject = {};
   for (const [status, value] of Object.entries(spec)) {
     const [schema, description] = typeof value === "string" ? [errorSchema, value] : value;
     out[status] = {
@@ -34,4 +37,4 @@ export function responses(spec: Record<number, Described | string>) {
 export const errors = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((s) => [s, STATUS_TEXT[s] ?? "Error"])) as Record<number, string>;
 
-export const BOTH_KEYS = [{ bearerKey: [] }, { headerKey: [] }];
+export const BOTH_KEYS: Record<string, string[]>[] = [{ bearerKey: [] }, { headerKey: [] }];

@@ -88,7 +88,7 @@ describe("POST /api/v1/cancel-link", () => {
     ["metadata string too long", { userId: "u", metadata: { a: "x".repeat(501) } }, "metadata"],
     ["too many metadata keys", { userId: "u", metadata: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, i])) }, "metadata"],
     ["flowId not a uuid", { userId: "u", flowId: SECRET }, "flowId"],
-    ["body is an array", [SECRET], "JSON object"],
+    ["body is an array", [SECRET], "Request body"],
   ])("400 %s names the field and never echoes the value", async (_name, body, field) => {
     const res = await link(body);
     expect(res.status).toBe(400);

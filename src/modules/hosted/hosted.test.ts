@@ -130,7 +130,7 @@ describe("the hosted page /c/:token", () => {
     await open(path);
     const other = await newLink();
     const otherCsrf = (await open(other.path)).csrf;
-    for (const fields of [{ action: "confirm" }, { _csrf: "", action: "confirm" }, { _csrf: "x".repeat(33), action: "confirm" }, { _csrf: otherCsrf, action: "confirm" }]) {
+    for (const fields of [{ action: "confirm" } as Record<string, string>, { _csrf: "", action: "confirm" }, { _csrf: "x".repeat(33), action: "confirm" }, { _csrf: otherCsrf, action: "confirm" }]) {
       const res = await post(path, fields);
       expect(res.status).toBe(403);
       expect(await res.text()).toContain("Nothing was changed");

@@ -1,0 +1,107 @@
+// The RetainRabbit-compatible API: flows in their public shape, sessions started and read by key, recovery stats.
+import { HttpError } from "../../http/errors.ts";
+import { isUuid } from "../../lib/crypto.ts";
+import { assertWritable, environmentFor } from "../cancel/cancel.service.ts";
+import type { Flow } from "../flows/flows.store.ts";
+import type { FlowService } from "../flows/flows.service.ts";
+import type { ApiKey } from "../keys/keys.store.ts";
+import type { SessionService, StatsWindow } from "../sessions/sessions.service.ts";
+import type { Environment, Session } from "../sessions/sessions.store.ts";
+import type { Workspace } from "../workspaces/workspaces.store.ts";
+import type { StartSessionBody } from "./rabbit.schemas.ts";
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+// One message for "not yours" and "does not exist": the answer must not reveal that another workspace has the id.
+const flowNotFound = () => new HttpError(404, "Flow not found in this workspace");
+const sessionNotFound = () => new HttpError(404, "Session not found in this workspace");
+
+/** The environment a key reads: a live key sees production, a test key only the sandbox. */
+function readEnvironment(apiKey: ApiKey): Environment {
+  return apiKey.mode === "test" ? "sandbox" : "prod";
+}
+
+function toFlowSummary(flow: Flow) {
+  return { id: flow.id, name: flow.name, slug: flow.slug, status: flow.status, updatedAt: iso(flow.updatedAt) };
+}
+
+// Built field by field so whatever else a stored step may carry later never leaks onto the wire.
+function toPublicSteps(flow: Flow) {
+  return flow.steps.map((step) =>
+    step.type === "offer"
+      ? { type: step.type, label: step.label, config: step.config, reasons: step.reasons }
+      : { type: step.type, label: step.label, config: step.config },
+  );
+}
+
+export function toRabbitSession(s: Session) {
+  return {
+    id: s.id,
+    customerId: s.customerId,
+    subscriptionId: s.subscriptionId,
+    reason: s.reason,
+    outcome: s.outcome,
+    recoveredMrrCents: s.recoveredMrrCents,
+    createdAt: iso(s.createdAt),
+    environment: s.environment,
+    state: s.state,
+  };
+}
+
+export function createRabbitService(deps: { flowService: FlowService; sessionService: SessionService; publicUrl: string; cancelUrl: string }) {
+  const { flowService, sessionService, publicUrl, cancelUrl } = deps;
+  return {
+    async listFlows(workspace: Workspace) {
+      return (await flowService.list(workspace.id)).map(toFlowSummary);
+    },
+
+    async getFlow(workspace: Workspace, flowId: string) {
+      // A malformed id cannot be anyone's flow: the same 404 as a missing one.
+      const flow = isUuid(flowId) ? await flowService.get(workspace.id, flowId) : null;
+      if (!flow) throw flowNotFound();
+      return {
+        ...toFlowSummary(flow),
+        steps: toPublicSteps(flow),
+        hostedUrl: `${publicUrl}/flow/${workspace.id}/${flow.id}`,
+      };
+    },
+
+    async startSession(workspace: Workspace, apiKey: ApiKey, body: StartSessionBody) {
+      assertWritable(workspace);
+      const { session, linkToken } = await sessionService.start(workspace, {
+        source: "api",
+        customerId: body.customerId,
+        subscriptionId: body.subscriptionId || null, // "" means none, as an omitted field does
+        environment: environmentFor(apiKey),
+        flowId: body.flowId,
+        context: body.context,
+        metadata: body.metadata,
+        reason: body.reason,
+        returnUrl: workspace.defaultReturnUrl,
+      });
+      return {
+        id: session.id,
+        outcome: "pending" as const,
+        url: `${cancelUrl}/c/${linkToken}`,
+        expiresAt: iso(session.expiresAt),
+      };
+    },
+
+    async getSession(workspace: Workspace, apiKey: ApiKey, sessionId: string) {
+      const session = isUuid(sessionId) ? await sessionService.get(workspace.id, sessionId) : null;
+      // A test key is confined to the sandbox; a live key may poll either kind it started.
+      if (!session || (apiKey.mode === "test" && session.environment !== "sandbox")) throw sessionNotFound();
+      return toRabbitSession(session);
+    },
+
+    async listSessions(workspace: Workspace, apiKey: ApiKey) {
+      return (await sessionService.listRecent(workspace.id, readEnvironment(apiKey), 100)).map(toRabbitSession);
+    },
+
+    stats(workspace: Workspace, apiKey: ApiKey, window: StatsWindow) {
+      return sessionService.stats(workspace.id, readEnvironment(apiKey), window);
+    },
+  };
+}
+
+export type RabbitService = ReturnType<typeof createRabbitService>;
