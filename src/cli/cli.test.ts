@@ -531,3 +531,12 @@ describe("backup", () => {
     expect(await run(["backup", nowhere])).toEqual({ code: 2, out: "", err: `holdfast: Folder ${path.dirname(nowhere)} does not exist` });
   });
 });
+
+describe("a command group without a subcommand", () => {
+  test.each(["workspace", "key", "user"])("holdfast %s prints its usage to stderr and exits 1", async (group) => {
+    const r = await run([group]);
+    expect(r.code).toBe(1);
+    expect(r.out).toBe("");
+    expect(r.err).toContain(`holdfast ${group}`);
+  });
+});

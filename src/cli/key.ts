@@ -12,9 +12,13 @@ ever creates and sees sandbox sessions.`;
 
 export async function keyCommand(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
-  if (!sub || sub === "--help" || sub === "-h" || sub === "help") {
+  if (!sub) {
+    io.err(KEY_HELP);
+    return 1;
+  }
+  if (sub === "--help" || sub === "-h" || sub === "help") {
     io.out(KEY_HELP);
-    return sub ? 0 : 1;
+    return 0;
   }
   switch (sub) {
     case "create": {

@@ -10,9 +10,13 @@ Creates a dashboard login. The password (at least 12 characters) is read from st
 
 export async function userCommand(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
-  if (!sub || sub === "--help" || sub === "-h" || sub === "help") {
+  if (!sub) {
+    io.err(USER_HELP);
+    return 1;
+  }
+  if (sub === "--help" || sub === "-h" || sub === "help") {
     io.out(USER_HELP);
-    return sub ? 0 : 1;
+    return 0;
   }
   if (sub !== "create") throw new CliError(`Unknown user command: ${sub} (see holdfast user --help)`);
   const { values } = parse(rest, { email: { type: "string" }, "password-stdin": { type: "boolean" } });

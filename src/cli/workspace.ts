@@ -29,9 +29,13 @@ const shared = {
 
 export async function workspaceCommand(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
-  if (!sub || sub === "--help" || sub === "-h" || sub === "help") {
+  if (!sub) {
+    io.err(WORKSPACE_HELP);
+    return 1;
+  }
+  if (sub === "--help" || sub === "-h" || sub === "help") {
     io.out(WORKSPACE_HELP);
-    return sub ? 0 : 1;
+    return 0;
   }
   switch (sub) {
     case "create": {

@@ -9,12 +9,9 @@ import { noteWorkspace } from "./core.ts";
 import type { RateLimiter } from "./rate-limit.ts";
 
 export function presentedKey(headers: Headers): string | null {
-  const authorization = headers.get("authorization");
-  if (authorization) {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    return match ? match[1] : null;
-  }
-  return headers.get("x-api-key")?.trim() || null;
+  // A non-Bearer Authorization (Basic from a proxy, say) must not hide a valid x-api-key.
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(headers.get("authorization") ?? "");
+  return bearer?.[1] ?? (headers.get("x-api-key")?.trim() || null);
 }
 
 // A type alias, not an interface: Elysia's resolve needs an object type with an implicit index signature.

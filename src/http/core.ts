@@ -73,8 +73,9 @@ export function httpCore({ logger, bodyLimit }: { logger: Logger; bodyLimit: num
         return;
       }
       // Read the text ourselves: a chunked body has no Content-Length to check up front.
-      const text = await request.text();
-      if (text.length > bodyLimit) throw new HttpError(413, `Request body must be at most ${bodyLimit} bytes`);
+      const bytes = await request.arrayBuffer();
+      if (bytes.byteLength > bodyLimit) throw new HttpError(413, `Request body must be at most ${bodyLimit} bytes`);
+      const text = new TextDecoder().decode(bytes);
       if (text.trim() === "") throw new HttpError(400, "Request body must be a JSON object");
       try {
         return JSON.parse(text);
