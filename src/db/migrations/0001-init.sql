@@ -60,8 +60,8 @@ create table sessions (
   context text not null default '{}',
   metadata text not null default '{}',
   return_url text,
-  link_token_hash text unique,
-  origin_key text unique,
+  link_token_hash text,
+  origin_key text,
   csrf_token text not null,
   state text not null default 'created' check (state in ('created', 'opened', 'completed', 'expired')),
   step text not null default 'survey' check (step in ('survey', 'offer', 'confirm', 'done')),
@@ -76,6 +76,8 @@ create table sessions (
   expires_at integer not null
 );
 create index sessions_workspace_created on sessions(workspace_id, environment, created_at desc);
+-- Only signed hosted-URL sessions have an origin key: a partial index keeps the hot insert path free of it.
+create unique index sessions_origin_key on sessions(origin_key) where origin_key is not null;
 
 create table users (
   id text primary key,

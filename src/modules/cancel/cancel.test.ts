@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, test } from "bun:test";
 import { SignJWT, UnsecuredJWT, decodeProtectedHeader } from "jose";
 import { BASE, makeTestApp, runScenario, seedWorkspace, type SeededWorkspace, type TestApp } from "../../../tests/helpers.ts";
 import { RESULT_TOKEN_TYPE } from "./result-token.ts";
+import { sha256Hex } from "../../lib/crypto.ts";
 
 const RETURN = "https://app.example.com/billing/cancel/callback";
 
@@ -33,7 +34,7 @@ describe("POST /api/v1/cancel-link", () => {
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(Object.keys(body).sort()).toEqual(["environment", "expiresAt", "expires_at", "sessionId", "session_id", "url"]);
-    expect(body.url).toMatch(/^http:\/\/localhost:3000\/c\/[0-9A-Za-z]{33}$/);
+    expect(body.url).toMatch(/^http:\/\/localhost:3000\/c\/[0-9a-f]{32}[0-9A-Za-z]{33}$/);
     expect(body.expiresAt).toBe(new Date(t.clock.now() + 60 * 60_000).toISOString());
     expect(body.expires_at).toBe(body.expiresAt);
     expect(body.session_id).toBe(body.sessionId);
@@ -42,8 +43,11 @@ describe("POST /api/v1/cancel-link", () => {
     expect(row).toMatchObject({ customer_id: "user_123", return_url: RETURN, source: "cancel_link", state: "created", outcome: "pending" });
     expect(JSON.parse(row.context as string)).toEqual({ plan: "pro_monthly", mrr: 129, tenureDays: 42 });
     expect(JSON.parse(row.metadata as string)).toEqual({ source: "billing_settings_page" });
-    // Only a hash of the link token is stored.
-    expect(JSON.stringify(row)).not.toContain(body.url.split("/c/")[1]);
+    // The token is the session id and a secret; only the secret's hash is stored.
+    const token = body.url.split("/c/")[1];
+    expect(token.slice(0, 32)).toBe(body.sessionId.replaceAll("-", ""));
+    expect(JSON.stringify(row)).not.toContain(token.slice(32));
+    expect(row.link_token_hash).toBe(sha256Hex(token.slice(32)));
   });
 
   test("accepts user_id / return_url aliases, x-api-key, and ignores unknown top-level fields", async () => {

@@ -90,6 +90,8 @@ export function createFlowService({ flowStore, clock }: { flowStore: FlowStore; 
     },
     get: (workspaceId: string, id: string) => flowStore.findById(workspaceId, id),
     getDefault: (workspaceId: string) => flowStore.findDefault(workspaceId),
+    getRef: (workspaceId: string, id: string) => flowStore.findRef(workspaceId, id),
+    getDefaultId: (workspaceId: string) => flowStore.findDefaultId(workspaceId),
     list: (workspaceId: string) => flowStore.list(workspaceId),
   };
 }

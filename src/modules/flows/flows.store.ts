@@ -45,6 +45,8 @@ export function createFlowStore({ db }: { db: Database }) {
   );
   const byId = db.query("select * from flows where id = ? and workspace_id = ?");
   const list = db.query("select * from flows where workspace_id = ? order by created_at, id");
+  const refById = db.query("select id, status from flows where id = ? and workspace_id = ?");
+  const defaultId = db.query("select id from flows where workspace_id = ? and is_default = 1 and status = 'active' limit 1");
   const byDefault = db.query("select * from flows where workspace_id = ? and is_default = 1 and status = 'active' limit 1");
 
   return {
@@ -65,6 +67,13 @@ export function createFlowStore({ db }: { db: Database }) {
     async findById(workspaceId: string, id: string): Promise<Flow | null> {
       const row = byId.get(id, workspaceId) as FlowRow | null;
       return row ? toFlow(row) : null;
+    },
+    /** Just the id and status: starting a session needs no steps. */
+    async findRef(workspaceId: string, id: string): Promise<{ id: string; status: FlowStatus } | null> {
+      return (refById.get(id, workspaceId) as { id: string; status: FlowStatus } | null) ?? null;
+    },
+    async findDefaultId(workspaceId: string): Promise<string | null> {
+      return (defaultId.get(workspaceId) as { id: string } | null)?.id ?? null;
     },
     async findDefault(workspaceId: string): Promise<Flow | null> {
       const row = byDefault.get(workspaceId) as FlowRow | null;

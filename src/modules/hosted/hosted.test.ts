@@ -141,6 +141,11 @@ describe("the hosted page /c/:token", () => {
   test("unknown link → 404 page; expired → 410 page, marked expired, and POSTs change nothing", async () => {
     const missing = await t.request("GET", "/c/abcdefghijklmnopqrstuvwxyz0123456");
     expect(missing.status).toBe(404);
+    // The right session id with a wrong secret is just as unknown.
+    const real = await newLink();
+    const forged = `${real.path.slice(0, 3 + 32)}${"A".repeat(33)}`;
+    expect((await t.request("GET", forged)).status).toBe(404);
+    expect(missing.status).toBe(404);
     expect(missing.headers.get("content-type")).toContain("text/html");
     expect(await missing.text()).toContain("This link does not work");
     const { path, sessionId } = await newLink();
@@ -172,7 +177,7 @@ describe("the signed hosted URL /flow/:workspaceId/:flowId", () => {
     const res = await t.request("GET", url);
     expect(res.status).toBe(303);
     const location = res.headers.get("location")!;
-    expect(location).toMatch(/^http:\/\/localhost:3000\/c\/[0-9A-Za-z]{33}$/);
+    expect(location).toMatch(/^http:\/\/localhost:3000\/c\/[0-9a-f]{32}[0-9A-Za-z]{33}$/);
     const sessions = () => t.deps.db.query("select id, customer_id, subscription_id, source, environment, flow_id, return_url from sessions").all();
     expect(sessions()).toEqual([{ id: expect.any(String), customer_id: "cus_42", subscription_id: "sub_9", source: "hosted_url", environment: "prod", flow_id: ws.defaultFlowId, return_url: "https://app.example.com/billing/cancel/callback" }]);
     const page = await t.request("GET", new URL(location).pathname);

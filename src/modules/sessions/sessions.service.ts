@@ -1,6 +1,6 @@
 // Sessions: starting one (any source), walking the flow, recording the outcome once, and stats.
 import type { Clock } from "../../lib/clock.ts";
-import { randomToken, sha256Hex, uuid } from "../../lib/crypto.ts";
+import { randomToken, safeEqual, sha256Hex } from "../../lib/crypto.ts";
 import { HttpError } from "../../http/errors.ts";
 import type { Flow } from "../flows/flows.store.ts";
 import { OTHER_REASON, normalizeReason, offerForReason, surveyStep, type FlowService } from "../flows/flows.service.ts";
@@ -25,19 +25,32 @@ export interface StartSessionInput {
 export type StatsWindow = "all" | "7d" | "30d" | "90d";
 const WINDOW_MS: Record<StatsWindow, number> = { all: Infinity, "7d": 7 * 864e5, "30d": 30 * 864e5, "90d": 90 * 864e5 };
 
+// A link token is the session id (32 hex digits) followed by a 192-bit secret; only the secret's hash is stored.
+// Carrying the id lets the lookup use the primary key instead of a second unique index on every insert.
+const LINK_TOKEN_RE = /^([0-9a-f]{32})([0-9A-Za-z]{33})$/;
+
+function newLinkToken(sessionId: string): { token: string; hash: string } {
+  const secret = randomToken(192);
+  return { token: `${sessionId.replaceAll("-", "")}${secret}`, hash: sha256Hex(secret) };
+}
+
+function sessionIdOf(hex: string): string {
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 export function createSessionService(deps: { sessionStore: SessionStore; flowService: FlowService; clock: Clock }) {
   const { sessionStore, flowService, clock } = deps;
 
-  async function resolveFlow(workspaceId: string, flowId?: string | null): Promise<Flow> {
+  async function resolveFlowId(workspaceId: string, flowId?: string | null): Promise<string> {
     if (flowId) {
-      const flow = await flowService.get(workspaceId, flowId);
+      const flow = await flowService.getRef(workspaceId, flowId);
       if (!flow) throw new HttpError(404, "flowId: no such flow in this workspace");
       if (flow.status === "archived") throw new HttpError(400, "flowId: this flow is archived");
-      return flow;
+      return flow.id;
     }
-    const flow = await flowService.getDefault(workspaceId);
-    if (!flow) throw new HttpError(409, "This workspace has no active default flow");
-    return flow;
+    const id = await flowService.getDefaultId(workspaceId);
+    if (!id) throw new HttpError(409, "This workspace has no active default flow");
+    return id;
   }
 
   /** The state as a reader should see it: an open session past its expiry is expired. */
@@ -52,22 +65,25 @@ export function createSessionService(deps: { sessionStore: SessionStore; flowSer
     effective,
 
     async start(workspace: Workspace, input: StartSessionInput): Promise<{ session: Session; linkToken: string }> {
-      const flow = await resolveFlow(workspace.id, input.flowId);
+      const flowId = await resolveFlowId(workspace.id, input.flowId);
       const now = clock.now();
-      const linkToken = randomToken(192);
       const expiresAt = now + workspace.linkTtlMinutes * 60_000;
       if (input.originKey) {
         const existing = await sessionStore.findByOriginKey(input.originKey);
         if (existing) {
           // Re-issue the link: reloading a signed hosted URL continues the same session.
-          await sessionStore.setLinkHash(existing.id, sha256Hex(linkToken), Math.max(existing.expiresAt, expiresAt));
-          return { session: existing, linkToken };
+          const link = newLinkToken(existing.id);
+          await sessionStore.setLinkHash(existing.id, link.hash, Math.max(existing.expiresAt, expiresAt));
+          return { session: existing, linkToken: link.token };
         }
       }
+      // Time-ordered ids keep the primary-key index append-only on the hot insert path.
+      const id = Bun.randomUUIDv7();
+      const link = newLinkToken(id);
       const session: Session = {
-        id: uuid(),
+        id,
         workspaceId: workspace.id,
-        flowId: flow.id,
+        flowId,
         source: input.source,
         customerId: input.customerId,
         subscriptionId: input.subscriptionId ?? null,
@@ -88,14 +104,16 @@ export function createSessionService(deps: { sessionStore: SessionStore; flowSer
         completedAt: null,
         expiresAt,
       };
-      await sessionStore.insert(session, { linkTokenHash: sha256Hex(linkToken), originKey: input.originKey ?? null });
-      return { session, linkToken };
+      await sessionStore.insert(session, { linkTokenHash: link.hash, originKey: input.originKey ?? null });
+      return { session, linkToken: link.token };
     },
 
     async findByLinkToken(token: string): Promise<Session | null> {
-      if (!/^[0-9A-Za-z]{20,64}$/.test(token)) return null;
-      const session = await sessionStore.findByLinkHash(sha256Hex(token));
-      return session ? effective(session) : null;
+      const parts = LINK_TOKEN_RE.exec(token);
+      if (!parts) return null;
+      const found = await sessionStore.findWithLinkHash(sessionIdOf(parts[1]));
+      if (!found?.linkTokenHash || !safeEqual(found.linkTokenHash, sha256Hex(parts[2]))) return null;
+      return effective(found.session);
     },
 
     async get(workspaceId: string, id: string): Promise<Session | null> {

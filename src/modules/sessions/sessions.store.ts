@@ -115,7 +115,7 @@ export function createSessionStore({ db }: { db: Database }) {
      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const byId = db.query(`select ${COLUMNS} from sessions where id = ? and workspace_id = ?`);
-  const byLinkHash = db.query(`select ${COLUMNS} from sessions where link_token_hash = ?`);
+  const byIdWithLink = db.query(`select ${COLUMNS}, link_token_hash from sessions where id = ?`);
   const byOriginKey = db.query(`select ${COLUMNS} from sessions where origin_key = ?`);
   const setLinkHash = db.query("update sessions set link_token_hash = ?, expires_at = ? where id = ?");
   const markOpened = db.query("update sessions set state = 'opened', opened_at = ? where id = ? and state = 'created'");
@@ -166,9 +166,10 @@ export function createSessionStore({ db }: { db: Database }) {
       const row = byId.get(id, workspaceId) as SessionRow | null;
       return row ? toSession(row) : null;
     },
-    async findByLinkHash(hash: string): Promise<Session | null> {
-      const row = byLinkHash.get(hash) as SessionRow | null;
-      return row ? toSession(row) : null;
+    /** The session and the hash of its current link secret (compared by the caller in constant time). */
+    async findWithLinkHash(id: string): Promise<{ session: Session; linkTokenHash: string | null } | null> {
+      const row = byIdWithLink.get(id) as (SessionRow & { link_token_hash: string | null }) | null;
+      return row ? { session: toSession(row), linkTokenHash: row.link_token_hash } : null;
     },
     async findByOriginKey(key: string): Promise<Session | null> {
       const row = byOriginKey.get(key) as SessionRow | null;
