@@ -7,6 +7,7 @@ import { HttpError } from "../../http/errors.ts";
 import { BOTH_KEYS, responses } from "../../http/openapi-docs.ts";
 import { migrations } from "../../db/migrations/index.ts";
 import { VERSION } from "../../lib/version.ts";
+import { createHealthStore } from "./health.store.ts";
 
 const healthSchema = z.object({
   status: z.enum(["ok", "degraded"]),
@@ -22,32 +23,21 @@ const healthSchema = z.object({
 });
 
 export function healthRoutes(deps: Deps) {
-  const { db, keyService, clock } = deps;
-
-  function deepChecks() {
-    let database: "ok" | "failing" = "ok";
-    let applied = 0;
-    try {
-      const row = db.query("pragma quick_check").get() as { quick_check: string };
-      if (row.quick_check !== "ok") database = "failing";
-      applied = (db.query("select count(*) as n from schema_migrations").get() as { n: number }).n;
-    } catch {
-      database = "failing";
-    }
-    return { database, migrations: { applied, expected: migrations.length } };
-  }
+  const { keyService, clock } = deps;
+  const store = createHealthStore({ db: deps.db });
 
   return new Elysia({ name: "health-routes" }).get(
     "/api/health",
     async ({ query, request, set }) => {
       const base = { version: VERSION, uptimeSeconds: Math.floor((clock.now() - deps.startedAt) / 1000) };
       if (query.deep === undefined || query.deep === "0" || query.deep === "false") {
-        db.query("select 1").get();
+        await store.ping();
         return { status: "ok" as const, ...base };
       }
       const raw = presentedKey(request.headers);
       if (!raw || !(await keyService.authenticate(raw))) throw new HttpError(401, "The deep health check needs an API key");
-      const checks = deepChecks();
+      const { database, appliedMigrations } = await store.deepCheck();
+      const checks = { database, migrations: { applied: appliedMigrations, expected: migrations.length } };
       const ok = checks.database === "ok" && checks.migrations.applied === checks.migrations.expected;
       if (!ok) set.status = 503;
       return { status: ok ? ("ok" as const) : ("degraded" as const), ...base, checks };
