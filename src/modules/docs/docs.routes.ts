@@ -13,7 +13,7 @@ const viewerHtml = `<!doctype html>
 <link rel="icon" href="/assets/favicon.svg">
 </head>
 <body>
-<script id="api-reference" data-url="/swagger/json" data-configuration='{"withDefaultFonts":false,"hideClientButton":true,"telemetry":false}'></script>
+<script id="api-reference" data-url="/swagger/json" data-configuration='{"withDefaultFonts":false,"hideClientButton":true,"telemetry":false,"agent":{"disabled":true},"showDeveloperTools":"never"}'></script>
 <script src="/swagger/scalar.js"></script>
 </body>
 </html>`;

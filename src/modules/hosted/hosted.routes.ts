@@ -65,7 +65,7 @@ export function hostedRoutes(deps: Deps) {
     noteWorkspace(request, workspace.id);
     if (session.state === "expired") {
       await sessionService.markExpired(session);
-      return page("Link expired", messageView("This link has expired", "For your security, cancellation links work for a limited time. Start again from your account settings.", session.returnUrl), {
+      return page("Link expired", messageView("This link has expired", "For your security, cancellation links work for a limited time. Start again from your account settings.", originOf(session.returnUrl)), {
         status: 410,
         brand: brandOf(workspace),
         workspace,
@@ -113,7 +113,8 @@ export function hostedRoutes(deps: Deps) {
     const offer = offerForReason(flow, session.reason);
     if (session.step === "offer" && offer) return page("An offer for you", offerView({ ...base, offer, totalSteps: total }), opts);
     if (session.step === "confirm" || (session.step === "offer" && !offer)) {
-      return page("Confirm cancellation", confirmView({ ...base, totalSteps: total, step: total, reason: session.reason }), opts);
+      const steps = offer ? total : 2; // no offer on this path: survey → confirm
+      return page("Confirm cancellation", confirmView({ ...base, totalSteps: steps, step: steps, reason: session.reason }), opts);
     }
     const survey = surveyStep(flow);
     if (!survey) return page("Confirm cancellation", confirmView({ ...base, totalSteps: total, step: total, reason: null }), opts);

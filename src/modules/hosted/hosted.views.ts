@@ -1,7 +1,7 @@
 // The hosted flow's pages: pure functions of data, plain forms that work without JavaScript.
 import { html, type SafeHtml } from "../../views/html.ts";
 import type { OfferConfig, OfferStep, SurveyStep } from "../flows/flows.schemas.ts";
-import { normalizeReason } from "../flows/flows.service.ts";
+import { OTHER_REASON, normalizeReason } from "../flows/flows.service.ts";
 
 export interface FormBase {
   action: string; // where the form posts: /c/<token>
@@ -16,6 +16,8 @@ function progress(current: number, total: number): SafeHtml {
 
 export function surveyView(opts: FormBase & { survey: SurveyStep; selected: string | null; feedback: string | null; error: string | null; totalSteps: number }): SafeHtml {
   const { survey, selected, feedback, error } = opts;
+  // "Other" without text: the error is about the box, so the box points at it too.
+  const feedbackMissing = Boolean(error) && selected === OTHER_REASON && !feedback?.trim();
   return html`${progress(1, opts.totalSteps)}
 <h1>${survey.label}</h1>
 <p class="lede">Your answer helps the team improve. You can still cancel on the next step.</p>
@@ -30,7 +32,7 @@ ${survey.config.options.map((option, i) => {
 })}
 </fieldset>
 <label class="field-label" for="feedback">Anything else you want to tell us? <span class="hint">(required for “Other”)</span></label>
-<textarea id="feedback" name="feedback" rows="3" maxlength="2000">${feedback ?? ""}</textarea>
+<textarea id="feedback" name="feedback" rows="3" maxlength="2000"${feedbackMissing ? html` aria-invalid="true" aria-describedby="form-error"` : ""}>${feedback ?? ""}</textarea>
 <div class="actions">
 <button type="submit" name="action" value="survey" class="primary">Continue</button>
 <button type="submit" name="action" value="skip" class="link">Skip the question and cancel</button>
