@@ -218,3 +218,12 @@ describe("the signed hosted URL /flow/:workspaceId/:flowId", () => {
     expect(t.deps.db.query("select count(*) as n from sessions").get()).toEqual({ n: 0 });
   });
 });
+
+describe("concurrent opens of one signed URL", () => {
+  test("start one session, never a 500", async () => {
+    const url = buildHostedUrl(BASE, ws.signingSecret, ws.id, ws.defaultFlowId, { customerId: "cus_race", ts: Math.floor(t.clock.now() / 1000) }).slice(BASE.length);
+    const answers = await Promise.all(Array.from({ length: 5 }, () => t.request("GET", url)));
+    expect(answers.map((r) => r.status)).toEqual([303, 303, 303, 303, 303]);
+    expect(t.deps.db.query("select count(*) as n from sessions where customer_id = 'cus_race'").get()).toEqual({ n: 1 });
+  });
+});

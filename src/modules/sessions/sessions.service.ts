@@ -68,14 +68,15 @@ export function createSessionService(deps: { sessionStore: SessionStore; flowSer
       const flowId = await resolveFlowId(workspace.id, input.flowId);
       const now = clock.now();
       const expiresAt = now + workspace.linkTtlMinutes * 60_000;
+      // Reloading a signed hosted URL continues the same session with a fresh link.
+      const continueExisting = async (existing: Session) => {
+        const link = newLinkToken(existing.id);
+        await sessionStore.setLinkHash(existing.id, link.hash, Math.max(existing.expiresAt, expiresAt));
+        return { session: existing, linkToken: link.token };
+      };
       if (input.originKey) {
         const existing = await sessionStore.findByOriginKey(input.originKey);
-        if (existing) {
-          // Re-issue the link: reloading a signed hosted URL continues the same session.
-          const link = newLinkToken(existing.id);
-          await sessionStore.setLinkHash(existing.id, link.hash, Math.max(existing.expiresAt, expiresAt));
-          return { session: existing, linkToken: link.token };
-        }
+        if (existing) return continueExisting(existing);
       }
       // Time-ordered ids keep the primary-key index append-only on the hot insert path.
       const id = Bun.randomUUIDv7();
@@ -104,7 +105,14 @@ export function createSessionService(deps: { sessionStore: SessionStore; flowSer
         completedAt: null,
         expiresAt,
       };
-      await sessionStore.insert(session, { linkTokenHash: link.hash, originKey: input.originKey ?? null });
+      try {
+        await sessionStore.insert(session, { linkTokenHash: link.hash, originKey: input.originKey ?? null });
+      } catch (error) {
+        // Two opens of the same signed URL at once: the second loses the unique origin key and continues the first.
+        const winner = input.originKey ? await sessionStore.findByOriginKey(input.originKey) : null;
+        if (winner) return continueExisting(winner);
+        throw error;
+      }
       return { session, linkToken: link.token };
     },
 

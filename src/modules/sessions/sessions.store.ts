@@ -1,5 +1,6 @@
 // SQL for cancellation sessions: one table, whichever API or page started them.
 import type { Database } from "bun:sqlite";
+import { createWriteQueue } from "../../db/write-queue.ts";
 import type { OfferConfig } from "../flows/flows.schemas.ts";
 
 export type Environment = "prod" | "sandbox";
@@ -109,6 +110,8 @@ const COLUMNS = `id, workspace_id, flow_id, source, customer_id, subscription_id
   completed_at, expires_at`;
 
 export function createSessionStore({ db }: { db: Database }) {
+  // New sessions are the hot write (every cancel link): they go through group commit.
+  const writes = createWriteQueue(db);
   const insert = db.query(
     `insert into sessions (id, workspace_id, flow_id, source, customer_id, subscription_id, environment, context,
        metadata, return_url, link_token_hash, origin_key, csrf_token, reason, created_at, expires_at)
@@ -142,7 +145,9 @@ export function createSessionStore({ db }: { db: Database }) {
 
   return {
     async insert(session: Session, keys: { linkTokenHash: string | null; originKey: string | null }): Promise<void> {
-      insert.run(
+      const context = JSON.stringify(session.context);
+      const metadata = JSON.stringify(session.metadata);
+      await writes.enqueue(() => void insert.run(
         session.id,
         session.workspaceId,
         session.flowId,
@@ -150,8 +155,8 @@ export function createSessionStore({ db }: { db: Database }) {
         session.customerId,
         session.subscriptionId,
         session.environment,
-        JSON.stringify(session.context),
-        JSON.stringify(session.metadata),
+        context,
+        metadata,
         session.returnUrl,
         keys.linkTokenHash,
         keys.originKey,
@@ -159,7 +164,7 @@ export function createSessionStore({ db }: { db: Database }) {
         session.reason,
         session.createdAt,
         session.expiresAt,
-      );
+      ));
     },
     /** Scoped to the workspace: another workspace's id is simply not found. */
     async findById(workspaceId: string, id: string): Promise<Session | null> {
