@@ -23,3 +23,19 @@ export function table(rows: Record<string, unknown>[], columns: string[]): strin
   const line = (vals: string[]) => vals.map((v, i) => v.padEnd(widths[i])).join("  ").trimEnd();
   return [line(columns), ...cells.map(line)].join("\n");
 }
+
+/**
+ * The usage of a command group: on stdout with exit 0 when asked for, on stderr with exit 1 when the
+ * subcommand is missing; null when there is a subcommand to run.
+ */
+export function groupUsage(sub: string | undefined, help: string, io: { out(t: string): void; err(t: string): void }): number | null {
+  if (!sub) {
+    io.err(help);
+    return 1;
+  }
+  if (sub === "--help" || sub === "-h" || sub === "help") {
+    io.out(help);
+    return 0;
+  }
+  return null;
+}

@@ -1,5 +1,5 @@
 // holdfast key create | list | revoke
-import { parse, oneOf, table } from "./args.ts";
+import { groupUsage, parse, oneOf, table } from "./args.ts";
 import { CliError, withDeps, type Io } from "./context.ts";
 
 export const KEY_HELP = `Usage:
@@ -12,14 +12,8 @@ ever creates and sees sandbox sessions.`;
 
 export async function keyCommand(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
-  if (!sub) {
-    io.err(KEY_HELP);
-    return 1;
-  }
-  if (sub === "--help" || sub === "-h" || sub === "help") {
-    io.out(KEY_HELP);
-    return 0;
-  }
+  const usage = groupUsage(sub, KEY_HELP, io);
+  if (usage !== null) return usage;
   switch (sub) {
     case "create": {
       const { values } = parse(rest, { workspace: { type: "string" }, scope: { type: "string" }, test: { type: "boolean" }, json: { type: "boolean" } });

@@ -1,5 +1,5 @@
 // holdfast user create
-import { parse } from "./args.ts";
+import { groupUsage, parse } from "./args.ts";
 import { CliError, withDeps, type Io } from "./context.ts";
 
 export const USER_HELP = `Usage:
@@ -10,14 +10,8 @@ Creates a dashboard login. The password (at least 12 characters) is read from st
 
 export async function userCommand(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
-  if (!sub) {
-    io.err(USER_HELP);
-    return 1;
-  }
-  if (sub === "--help" || sub === "-h" || sub === "help") {
-    io.out(USER_HELP);
-    return 0;
-  }
+  const usage = groupUsage(sub, USER_HELP, io);
+  if (usage !== null) return usage;
   if (sub !== "create") throw new CliError(`Unknown user command: ${sub} (see holdfast user --help)`);
   const { values } = parse(rest, { email: { type: "string" }, "password-stdin": { type: "boolean" } });
   if (values.help) return io.out(USER_HELP), 0;

@@ -1,5 +1,5 @@
 // holdfast workspace create | update | list | rotate-secret
-import { parse, oneOf, table } from "./args.ts";
+import { groupUsage, parse, oneOf, table } from "./args.ts";
 import { CliError, withDeps, type Io } from "./context.ts";
 
 export const WORKSPACE_HELP = `Usage:
@@ -29,14 +29,8 @@ const shared = {
 
 export async function workspaceCommand(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
-  if (!sub) {
-    io.err(WORKSPACE_HELP);
-    return 1;
-  }
-  if (sub === "--help" || sub === "-h" || sub === "help") {
-    io.out(WORKSPACE_HELP);
-    return 0;
-  }
+  const usage = groupUsage(sub, WORKSPACE_HELP, io);
+  if (usage !== null) return usage;
   switch (sub) {
     case "create": {
       const { values, positionals } = parse(rest, shared);

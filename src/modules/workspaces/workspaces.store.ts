@@ -75,6 +75,22 @@ const toSecret = (r: SecretRow): SigningSecret => ({
   retiredAt: r.retired_at,
 });
 
+/** The changeable columns, in the order both the insert and the update list them. */
+function settings(ws: Workspace) {
+  return [
+    ws.name,
+    ws.plan,
+    ws.access,
+    ws.defaultReturnUrl,
+    JSON.stringify(ws.allowedReturnUrls),
+    JSON.stringify(ws.frameAncestors),
+    ws.displayName,
+    ws.accentColor,
+    ws.logoUrl,
+    ws.linkTtlMinutes,
+  ] as const;
+}
+
 export function createWorkspaceStore({ db }: { db: Database }) {
   const byId = db.query("select * from workspaces where id = ?");
   const all = db.query("select * from workspaces order by created_at, id");
@@ -103,39 +119,12 @@ export function createWorkspaceStore({ db }: { db: Database }) {
   return {
     async insert(ws: Workspace, secret: SigningSecret): Promise<void> {
       db.transaction(() => {
-        insert.run(
-          ws.id,
-          ws.name,
-          ws.plan,
-          ws.access,
-          ws.defaultReturnUrl,
-          JSON.stringify(ws.allowedReturnUrls),
-          JSON.stringify(ws.frameAncestors),
-          ws.displayName,
-          ws.accentColor,
-          ws.logoUrl,
-          ws.linkTtlMinutes,
-          ws.createdAt,
-          ws.updatedAt,
-        );
+        insert.run(ws.id, ...settings(ws), ws.createdAt, ws.updatedAt);
         insertSecret.run(secret.id, secret.workspaceId, secret.secret, secret.createdAt);
       })();
     },
     async update(ws: Workspace): Promise<void> {
-      update.run(
-        ws.name,
-        ws.plan,
-        ws.access,
-        ws.defaultReturnUrl,
-        JSON.stringify(ws.allowedReturnUrls),
-        JSON.stringify(ws.frameAncestors),
-        ws.displayName,
-        ws.accentColor,
-        ws.logoUrl,
-        ws.linkTtlMinutes,
-        ws.updatedAt,
-        ws.id,
-      );
+      update.run(...settings(ws), ws.updatedAt, ws.id);
     },
     async findById(id: string): Promise<Workspace | null> {
       const row = byId.get(id) as WorkspaceRow | null;
