@@ -11,6 +11,17 @@ import { hostedRoutes } from "./modules/hosted/hosted.routes.ts";
 
 export async function createApp(deps: Deps) {
   const assets = await loadAssets();
+
+  // Embedded files, with an ETag so a revisit costs a 304.
+  function serveAsset(request: Request): Response {
+    const asset = assets.get(new URL(request.url).pathname);
+    if (!asset) return Response.json({ error: "No such asset" }, { status: 404 });
+    if (request.headers.get("if-none-match") === asset.etag) return new Response(null, { status: 304, headers: { etag: asset.etag } });
+    return new Response(asset.body, {
+      headers: { "content-type": asset.type, etag: asset.etag, "cache-control": "public, max-age=3600", "x-content-type-options": "nosniff" },
+    });
+  }
+
   return new Elysia({ name: "holdfast" })
     .use(httpCore({ logger: deps.logger, bodyLimit: deps.config.apiBodyLimit }))
     .onAfterHandle(({ request, set }) => {
@@ -18,29 +29,8 @@ export async function createApp(deps: Deps) {
       if (request.url.includes("/api/")) set.headers["cache-control"] ??= "no-store";
     })
     .get("/", ({ redirect }) => redirect("/swagger", 302), { detail: { hide: true } })
-    .get(
-      "/assets/*",
-      ({ request, params, set }) => {
-        const asset = assets.get(`/assets/${params["*"]}`);
-        if (!asset) {
-          set.status = 404;
-          return { error: "No such asset" };
-        }
-        if (request.headers.get("if-none-match") === asset.etag) return new Response(null, { status: 304 });
-        return new Response(asset.body, {
-          headers: { "content-type": asset.type, etag: asset.etag, "cache-control": "public, max-age=3600", "x-content-type-options": "nosniff" },
-        });
-      },
-      { detail: { hide: true } },
-    )
-    .get(
-      "/swagger/scalar.js",
-      () => {
-        const asset = assets.get("/swagger/scalar.js")!;
-        return new Response(asset.body, { headers: { "content-type": asset.type, etag: asset.etag, "cache-control": "public, max-age=86400" } });
-      },
-      { detail: { hide: true } },
-    )
+    .get("/assets/*", ({ request }) => serveAsset(request), { detail: { hide: true } })
+    .get("/swagger/scalar.js", ({ request }) => serveAsset(request), { detail: { hide: true } })
     .use(docsRoutes(deps.config.publicUrl))
     .use(healthRoutes(deps))
     .use(hostedRoutes(deps))

@@ -364,3 +364,19 @@ describe("request log", () => {
     db.close();
   });
 });
+
+describe("embedded assets", () => {
+  test.each(["/assets/holdfast.css", "/assets/flow.js", "/assets/favicon.svg", "/swagger/scalar.js"])("%s answers 200 with an ETag, then 304 on a revisit", async (path) => {
+    const first = await t.request("GET", path);
+    expect(first.status).toBe(200);
+    const etag = first.headers.get("etag")!;
+    expect(etag).toMatch(/^"[0-9a-f]{16}"$/);
+    expect((await first.arrayBuffer()).byteLength).toBeGreaterThan(0);
+    const again = await t.request("GET", path, { headers: { "if-none-match": etag } });
+    expect(again.status).toBe(304);
+  });
+
+  test("an unknown asset is a 404 JSON error", async () => {
+    expect(await expectError(await t.request("GET", "/assets/nope.css"), 404)).toBe("No such asset");
+  });
+});

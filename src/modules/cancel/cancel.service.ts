@@ -9,7 +9,7 @@ import type { CancelLinkBody } from "./cancel.schemas.ts";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-/** The environment a key may create: a test key only ever makes sandbox sessions. */
+/** The environment a key works in: a test key only ever makes and lists sandbox sessions. */
 export function environmentFor(apiKey: ApiKey, requested?: Environment): Environment {
   return apiKey.mode === "test" ? "sandbox" : (requested ?? "prod");
 }
@@ -66,9 +66,8 @@ export function createCancelService(deps: { sessionService: SessionService; canc
     async diagnostics(workspace: Workspace, apiKey: ApiKey, sessionId: string) {
       if (workspace.plan !== "advanced")
         throw new HttpError(403, "Session diagnostics require the Advanced plan");
-      const session = await sessionService.get(workspace.id, sessionId);
-      if (!session || (apiKey.mode === "test" && session.environment !== "sandbox"))
-        throw new HttpError(404, "Session not found for this workspace");
+      const session = await sessionService.getForKey(workspace.id, sessionId, apiKey.mode);
+      if (!session) throw new HttpError(404, "Session not found for this workspace");
       return toDiagnostics(session);
     },
   };

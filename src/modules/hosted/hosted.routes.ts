@@ -158,7 +158,7 @@ export function hostedRoutes(deps: Deps) {
               await sessionService.answerSurvey(session, flow, reason, feedback);
             } catch (error) {
               if (error instanceof HttpError && error.status === 400) {
-                const message = error.message.startsWith("feedback") ? "Tell us a little about your reason in the box below." : "Choose one of the listed reasons.";
+                const message = error.code === "feedback_required" ? "Tell us a little about your reason in the box below." : "Choose one of the listed reasons.";
                 return render(params.token, ctx, { error: message, reason, feedback });
               }
               throw error;

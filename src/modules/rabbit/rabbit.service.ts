@@ -6,7 +6,7 @@ import type { Flow } from "../flows/flows.store.ts";
 import type { FlowService } from "../flows/flows.service.ts";
 import type { ApiKey } from "../keys/keys.store.ts";
 import type { SessionService, StatsWindow } from "../sessions/sessions.service.ts";
-import type { Environment, Session } from "../sessions/sessions.store.ts";
+import type { Session } from "../sessions/sessions.store.ts";
 import type { Workspace } from "../workspaces/workspaces.store.ts";
 import type { StartSessionBody } from "./rabbit.schemas.ts";
 
@@ -15,11 +15,6 @@ const iso = (ms: number) => new Date(ms).toISOString();
 // One message for "not yours" and "does not exist": the answer must not reveal that another workspace has the id.
 const flowNotFound = () => new HttpError(404, "Flow not found in this workspace");
 const sessionNotFound = () => new HttpError(404, "Session not found in this workspace");
-
-/** The environment a key reads: a live key sees production, a test key only the sandbox. */
-function readEnvironment(apiKey: ApiKey): Environment {
-  return apiKey.mode === "test" ? "sandbox" : "prod";
-}
 
 function toFlowSummary(flow: Flow) {
   return { id: flow.id, name: flow.name, slug: flow.slug, status: flow.status, updatedAt: iso(flow.updatedAt) };
@@ -88,18 +83,18 @@ export function createRabbitService(deps: { flowService: FlowService; sessionSer
     },
 
     async getSession(workspace: Workspace, apiKey: ApiKey, sessionId: string) {
-      const session = isUuid(sessionId) ? await sessionService.get(workspace.id, sessionId) : null;
-      // A test key is confined to the sandbox; a live key may poll either kind it started.
-      if (!session || (apiKey.mode === "test" && session.environment !== "sandbox")) throw sessionNotFound();
+      // A malformed id cannot be anyone's session; a test key is confined to the sandbox.
+      const session = isUuid(sessionId) ? await sessionService.getForKey(workspace.id, sessionId, apiKey.mode) : null;
+      if (!session) throw sessionNotFound();
       return toRabbitSession(session);
     },
 
     async listSessions(workspace: Workspace, apiKey: ApiKey) {
-      return (await sessionService.listRecent(workspace.id, readEnvironment(apiKey), 100)).map(toRabbitSession);
+      return (await sessionService.listRecent(workspace.id, environmentFor(apiKey), 100)).map(toRabbitSession);
     },
 
     stats(workspace: Workspace, apiKey: ApiKey, window: StatsWindow) {
-      return sessionService.stats(workspace.id, readEnvironment(apiKey), window);
+      return sessionService.stats(workspace.id, environmentFor(apiKey), window);
     },
   };
 }

@@ -61,9 +61,12 @@ export function createSessionService(deps: { sessionStore: SessionStore; flowSer
     return session;
   }
 
-  return {
-    effective,
+  async function get(workspaceId: string, id: string): Promise<Session | null> {
+    const session = await sessionStore.findById(workspaceId, id);
+    return session ? effective(session) : null;
+  }
 
+  return {
     async start(workspace: Workspace, input: StartSessionInput): Promise<{ session: Session; linkToken: string }> {
       const flowId = await resolveFlowId(workspace.id, input.flowId);
       const now = clock.now();
@@ -124,9 +127,12 @@ export function createSessionService(deps: { sessionStore: SessionStore; flowSer
       return effective(found.session);
     },
 
-    async get(workspaceId: string, id: string): Promise<Session | null> {
-      const session = await sessionStore.findById(workspaceId, id);
-      return session ? effective(session) : null;
+    get,
+
+    /** A session as an API key may see it: a test key only ever sees sandbox sessions. */
+    async getForKey(workspaceId: string, id: string, keyMode: "live" | "test"): Promise<Session | null> {
+      const session = await get(workspaceId, id);
+      return session && (keyMode === "live" || session.environment === "sandbox") ? session : null;
     },
 
     async markOpened(session: Session): Promise<void> {
@@ -142,9 +148,11 @@ export function createSessionService(deps: { sessionStore: SessionStore; flowSer
       const survey = surveyStep(flow);
       const options = (survey?.config.options ?? []).map(normalizeReason);
       const reason = reasonInput ? normalizeReason(reasonInput) : null;
-      if (reason !== null && !options.includes(reason)) throw new HttpError(400, "reason: choose one of the listed reasons");
+      if (reason !== null && !options.includes(reason))
+        throw new HttpError(400, "reason: choose one of the listed reasons", "unknown_reason");
       const feedback = feedbackInput?.trim() ? feedbackInput.trim().slice(0, 2000) : null;
-      if (reason === OTHER_REASON && !feedback) throw new HttpError(400, "feedback: tell us a little about your reason");
+      if (reason === OTHER_REASON && !feedback)
+        throw new HttpError(400, "feedback: tell us a little about your reason", "feedback_required");
       const next = offerForReason(flow, reason) ? "offer" : "confirm";
       await sessionStore.saveProgress(session.id, next, reason, feedback);
     },
