@@ -1,11 +1,11 @@
 // createApp(deps) → the Elysia app: global plugins, then every module.
 import { Elysia } from "elysia";
-import type { Deps } from "./deps.ts";
+import type { Deps } from "./boot.ts";
 import { httpCore } from "./http/core.ts";
 import { loadAssets } from "./http/assets.ts";
 import { healthRoutes } from "./modules/health/health.routes.ts";
-import { cancelRoutes } from "./modules/cancel/cancel.routes.ts";
-import { rabbitRoutes } from "./modules/rabbit/rabbit.routes.ts";
+import { retentbaseRoutes } from "./modules/retentbase/retentbase.routes.ts";
+import { retainrabbitRoutes } from "./modules/retainrabbit/retainrabbit.routes.ts";
 import { docsRoutes } from "./modules/docs/docs.routes.ts";
 import { hostedRoutes } from "./modules/hosted/hosted.routes.ts";
 
@@ -34,8 +34,8 @@ export async function createApp(deps: Deps) {
     .use(docsRoutes(deps.config.publicUrl))
     .use(healthRoutes(deps))
     .use(hostedRoutes(deps))
-    .use(cancelRoutes(deps))
-    .use(rabbitRoutes(deps));
+    .use(retentbaseRoutes(deps))
+    .use(retainrabbitRoutes(deps));
 }
 
 export type App = Awaited<ReturnType<typeof createApp>>;

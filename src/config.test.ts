@@ -39,3 +39,20 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ [name]: value })).toThrow(name);
   });
 });
+
+describe("HOLDFAST_TRUST_PROXY", () => {
+  test.each([
+    [undefined, 0],
+    ["false", 0],
+    ["0", 0],
+    ["true", 1],
+    ["TRUE", 1],
+    ["2", 2],
+  ])("%s → trust %d proxy hops", (value, hops) => {
+    expect(loadConfig(value === undefined ? {} : { HOLDFAST_TRUST_PROXY: value }).trustProxyHops).toBe(hops);
+  });
+
+  test.each(["yes", "-1", "11", "1.5"])("%s is refused, naming the variable", (value) => {
+    expect(() => loadConfig({ HOLDFAST_TRUST_PROXY: value })).toThrow("HOLDFAST_TRUST_PROXY");
+  });
+});

@@ -19,6 +19,15 @@ const envSchema = z.object({
   HOLDFAST_PUBLIC_URL: optionalUrl,
   HOLDFAST_CANCEL_URL: optionalUrl,
   HOLDFAST_RATE_LIMIT: z.coerce.number().int("must be a whole number").min(1).max(1_000_000).default(600),
+  // false/0: trust no proxy header; true: one proxy in front; N: N proxies in front.
+  HOLDFAST_TRUST_PROXY: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^(true|false|\d{1,2})$/, "must be true, false or the number of proxies in front (0 to 10)")
+    .transform((v) => (v === "true" ? 1 : v === "false" ? 0 : Number(v)))
+    .refine((n) => n <= 10, "must be true, false or the number of proxies in front (0 to 10)")
+    .default(0),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   STRIPE_SECRET_KEY: z.string().optional(),
   STRIPE_WEBHOOK_SECRET: z.string().optional(),
@@ -35,7 +44,12 @@ export interface Config {
   dbPath: string;
   publicUrl: string;
   cancelUrl: string;
+  /** Requests a minute per API key (HOLDFAST_RATE_LIMIT). */
   rateLimitPerMinute: number;
+  /** Requests a minute per client IP, for the per-IP policies (see http/rate-limit.ts). */
+  ipRateLimitsPerMinute: { failedKey: number; result: number; hosted: number; login: number };
+  /** How many reverse proxies in front may be believed about the client IP (X-Forwarded-For); 0: none. */
+  trustProxyHops: number;
   logLevel: LogLevel;
   /** Bytes an API request body may carry. */
   apiBodyLimit: number;
@@ -67,6 +81,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl,
     cancelUrl: e.HOLDFAST_CANCEL_URL ?? publicUrl,
     rateLimitPerMinute: e.HOLDFAST_RATE_LIMIT,
+    // Bad keys are cheap to send and cost a lookup each; a busy integrator verifies many results from one server;
+    // one customer clicks through a flow in a dozen requests; logins are the guessing target.
+    ipRateLimitsPerMinute: Object.freeze({ failedKey: 60, result: 1200, hosted: 300, login: 10 }),
+    trustProxyHops: e.HOLDFAST_TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     apiBodyLimit: 64 * 1024,
     signingSecretGraceMs: 7 * 24 * 60 * 60 * 1000,

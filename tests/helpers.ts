@@ -1,33 +1,32 @@
 // Shared test helpers: a fresh app on a fresh database with the real migrations, seeding, and HTTP scenarios.
 import { expect } from "bun:test";
-import { openDatabase } from "../src/db/open.ts";
-import { migrate } from "../src/db/migrate.ts";
-import { createDeps, type Deps } from "../src/deps.ts";
-import { createApp, type App } from "../src/app.ts";
+import { openApp, type Booted, type Deps } from "../src/boot.ts";
+import type { App } from "../src/app.ts";
 import { testConfig, type Config } from "../src/config.ts";
 import { createFixedClock } from "../src/lib/clock.ts";
-import { silentLogger } from "../src/http/logger.ts";
-import type { Plan } from "../src/modules/workspaces/workspaces.store.ts";
+import type { Logger } from "../src/http/logger.ts";
+import type { Plan } from "../src/modules/workspaces/workspaces.schemas.ts";
 
 export const BASE = "http://localhost:3000";
 
 export interface TestApp {
   app: App;
   deps: Deps;
+  booted: Booted;
   clock: ReturnType<typeof createFixedClock>;
-  request(method: string, path: string, opts?: { key?: string; body?: unknown; headers?: Record<string, string>; raw?: BodyInit }): Promise<Response>;
+  /** A request through the app as the server would see it; `ip` is the socket's peer address (127.0.0.1 unless given). */
+  request(method: string, path: string, opts?: { key?: string; body?: unknown; headers?: Record<string, string>; raw?: BodyInit; ip?: string }): Promise<Response>;
 }
 
-export async function makeTestApp(overrides: Partial<Config> = {}, dbPath = ":memory:"): Promise<TestApp> {
-  const config = testConfig({ publicUrl: BASE, cancelUrl: BASE, ...overrides });
-  const db = openDatabase(dbPath);
-  migrate(db);
+export async function makeTestApp(overrides: Partial<Config> = {}, dbPath = ":memory:", opts: { logger?: Logger } = {}): Promise<TestApp> {
+  const config = testConfig({ publicUrl: BASE, cancelUrl: BASE, dbPath, ...overrides });
   const clock = createFixedClock();
-  const deps = createDeps({ config, db, clock, logger: silentLogger });
-  const app = await createApp(deps);
+  const booted = await openApp({ config, clock, logger: opts.logger });
+  const { app, deps } = booted;
   return {
     app,
     deps,
+    booted,
     clock,
     request(method, path, opts = {}) {
       const headers: Record<string, string> = { ...opts.headers };
@@ -37,7 +36,8 @@ export async function makeTestApp(overrides: Partial<Config> = {}, dbPath = ":me
         body = JSON.stringify(opts.body);
         headers["content-type"] ??= "application/json";
       }
-      return app.handle(new Request(`${BASE}${path}`, { method, headers, body }));
+      const ip = opts.ip ?? "127.0.0.1";
+      return booted.fetch(new Request(`${BASE}${path}`, { method, headers, body }), { requestIP: () => ({ address: ip }) });
     },
   };
 }

@@ -7,16 +7,14 @@ import { Database } from "bun:sqlite";
 import { runCli } from "./index.ts";
 import type { Io } from "./context.ts";
 import { loadConfig } from "../config.ts";
-import { openDatabase } from "../db/open.ts";
-import { createDeps, type Deps } from "../deps.ts";
-import { silentLogger } from "../http/logger.ts";
-import { systemClock } from "../lib/clock.ts";
+import { openApp, type Booted, type Deps } from "../boot.ts";
 import { VERSION } from "../lib/version.ts";
 
 const repoRoot = path.resolve(import.meta.dir, "..", "..");
 const temps: string[] = [];
 let dataDir = "";
 let opened: Database[] = [];
+let booting: Booted[] = [];
 
 function tempDir(prefix: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
@@ -55,11 +53,10 @@ async function ok(argv: string[], opts?: { stdin?: string }): Promise<string> {
 }
 
 /** The same services the server would use, on the CLI's database file. */
-function depsOnDisk(): Deps {
-  const config = loadConfig({ HOLDFAST_DATA_DIR: dataDir, LOG_LEVEL: "silent" });
-  const db = openDatabase(config.dbPath);
-  opened.push(db);
-  return createDeps({ config, db, clock: systemClock, logger: silentLogger });
+async function depsOnDisk(): Promise<Deps> {
+  const booted = await openApp({ config: loadConfig({ HOLDFAST_DATA_DIR: dataDir, LOG_LEVEL: "silent" }) });
+  booting.push(booted);
+  return booted.deps;
 }
 
 function rawDb(): Database {
@@ -84,9 +81,11 @@ async function createWorkspace(...extra: string[]): Promise<Created> {
 beforeEach(() => {
   dataDir = path.join(tempDir("hf-cli-"), "data");
 });
-afterEach(() => {
+afterEach(async () => {
   for (const db of opened) db.close();
   opened = [];
+  for (const booted of booting) await booted.close();
+  booting = [];
 });
 afterAll(() => {
   for (const dir of temps) rmSync(dir, { recursive: true, force: true });
@@ -179,7 +178,7 @@ describe("workspace", () => {
     expect(Buffer.from(created.signingSecret, "base64url").length).toBeGreaterThanOrEqual(32);
 
     expect(existsSync(path.join(dataDir, "holdfast.db"))).toBe(true);
-    const deps = depsOnDisk();
+    const deps = await depsOnDisk();
     const live = await deps.keyService.authenticate(created.liveKey);
     const testKey = await deps.keyService.authenticate(created.testKey);
     expect(live).toMatchObject({ workspaceId: created.id, scope: "read_write", mode: "live", revokedAt: null });
@@ -211,7 +210,7 @@ describe("workspace", () => {
       "--allow-return-url",
       "https://admin.example.com/",
     );
-    expect(await depsOnDisk().workspaceService.get(created.id)).toMatchObject({
+    expect(await (await depsOnDisk()).workspaceService.get(created.id)).toMatchObject({
       plan: "core",
       access: "active",
       defaultReturnUrl: "https://app.example.com/billing/done",
@@ -267,7 +266,7 @@ describe("workspace", () => {
 
     // Fields not passed are left alone; --allow-return-url replaces the list.
     await ok(["workspace", "update", created.id, "--access", "active", "--allow-return-url", "https://only.example.com/"]);
-    expect(await depsOnDisk().workspaceService.get(created.id)).toMatchObject({
+    expect(await (await depsOnDisk()).workspaceService.get(created.id)).toMatchObject({
       plan: "advanced",
       access: "active",
       defaultReturnUrl: "https://app.example.com/after-cancel",
@@ -346,7 +345,7 @@ describe("workspace", () => {
     expect(rotated.id).toBe(created.id);
     expect(rotated.kid).toMatch(/^kid_/);
     expect(rotated.signingSecret).not.toBe(created.signingSecret);
-    const deps = depsOnDisk();
+    const deps = await depsOnDisk();
     expect(await deps.workspaceService.currentSecret(created.id)).toMatchObject({ id: rotated.kid, secret: rotated.signingSecret });
     const active = (await deps.workspaceService.activeSecrets(created.id)).map((s) => s.secret);
     expect(active.sort()).toEqual([created.signingSecret, rotated.signingSecret].sort());
@@ -367,7 +366,7 @@ describe("key", () => {
     expect(created.key).toMatch(/^hf_live_[0-9A-Za-z]{16,64}$/);
     expect(created.scope).toBe("read");
     expect(created.mode).toBe("live");
-    const key = await depsOnDisk().keyService.authenticate(created.key);
+    const key = await (await depsOnDisk()).keyService.authenticate(created.key);
     expect(key).toMatchObject({ id: created.id, workspaceId: ws.id, scope: "read", mode: "live" });
   });
 
@@ -376,7 +375,7 @@ describe("key", () => {
     const created = JSON.parse(await ok(["key", "create", "--workspace", ws.id, "--scope", "read_write", "--test", "--json"]));
     expect(created.key).toStartWith("hf_test_");
     expect(created).toMatchObject({ scope: "read_write", mode: "test" });
-    expect(await depsOnDisk().keyService.authenticate(created.key)).toMatchObject({ id: created.id, mode: "test" });
+    expect(await (await depsOnDisk()).keyService.authenticate(created.key)).toMatchObject({ id: created.id, mode: "test" });
   });
 
   test("create without --json shows the key once, for a person", async () => {
@@ -430,11 +429,11 @@ describe("key", () => {
   test("revoke: the key stops authenticating and list shows when", async () => {
     const ws = await createWorkspace();
     const created = JSON.parse(await ok(["key", "create", "--workspace", ws.id, "--scope", "read_write", "--json"]));
-    expect(await depsOnDisk().keyService.authenticate(created.key)).not.toBeNull();
+    expect(await (await depsOnDisk()).keyService.authenticate(created.key)).not.toBeNull();
     expect(await ok(["key", "revoke", created.id])).toBe(`Revoked key ${created.id} (${created.key.slice(0, 12)}…)`);
-    expect(await depsOnDisk().keyService.authenticate(created.key)).toBeNull();
+    expect(await (await depsOnDisk()).keyService.authenticate(created.key)).toBeNull();
     // The other keys are untouched.
-    expect(await depsOnDisk().keyService.authenticate(ws.liveKey)).not.toBeNull();
+    expect(await (await depsOnDisk()).keyService.authenticate(ws.liveKey)).not.toBeNull();
     const row = rawDb().query("select revoked_at from api_keys where id = ?").get(created.id) as { revoked_at: number | null };
     expect(row.revoked_at).toBeNumber();
     const listed = JSON.parse(await ok(["key", "list", "--workspace", ws.id, "--json"])) as { id: string; revokedAt: string | null }[];
@@ -458,7 +457,7 @@ describe("user", () => {
     const out = await ok(["user", "create", "--email", "Ops@Example.com", "--password-stdin"], { stdin: `${password}\n` });
     expect(out).toMatch(/^Created user ops@example\.com \([0-9a-f-]{36}\)$/);
     expect(out).not.toContain(password);
-    const deps = depsOnDisk();
+    const deps = await depsOnDisk();
     expect(await deps.userService.verify("ops@example.com", password)).toMatchObject({ email: "ops@example.com" });
     expect(await deps.userService.verify("ops@example.com", `${password}!`)).toBeNull();
     const row = rawDb().query("select email, password_hash from users").get() as { email: string; password_hash: string };
@@ -470,7 +469,7 @@ describe("user", () => {
     const out = await ok(["user", "create", "--email", "gen@example.com"]);
     const generated = /password: (\S+)/.exec(out)?.[1];
     expect(generated?.length).toBeGreaterThanOrEqual(12);
-    expect(await depsOnDisk().userService.verify("gen@example.com", generated!)).not.toBeNull();
+    expect(await (await depsOnDisk()).userService.verify("gen@example.com", generated!)).not.toBeNull();
   });
 
   test("create mistakes: short password, empty stdin, duplicate email, bad or missing email", async () => {

@@ -1,10 +1,6 @@
 // What every CLI command gets: validated config, the migrated database, the services, and output helpers.
+import { openApp, type Deps } from "../boot.ts";
 import { loadConfig } from "../config.ts";
-import { openDatabase, closeDatabase } from "../db/open.ts";
-import { migrate } from "../db/migrate.ts";
-import { createDeps, type Deps } from "../deps.ts";
-import { silentLogger } from "../http/logger.ts";
-import { systemClock } from "../lib/clock.ts";
 
 export class CliError extends Error {}
 
@@ -23,12 +19,10 @@ export const processIo: Io = {
 };
 
 export async function withDeps<T>(io: Io, fn: (deps: Deps) => Promise<T>): Promise<T> {
-  const config = loadConfig(io.env);
-  const db = openDatabase(config.dbPath);
+  const booted = await openApp({ config: loadConfig(io.env) });
   try {
-    migrate(db);
-    return await fn(createDeps({ config, db, clock: systemClock, logger: silentLogger }));
+    return await fn(booted.deps);
   } finally {
-    closeDatabase(db);
+    await booted.close();
   }
 }

@@ -1,6 +1,6 @@
 // The command line: one entry for the server and the admin commands.
 import { ConfigError } from "../config.ts";
-import { HttpError } from "../http/errors.ts";
+import { AppError } from "../lib/app-error.ts";
 import { VERSION } from "../lib/version.ts";
 import { CliError, processIo, type Io } from "./context.ts";
 import { workspaceCommand } from "./workspace.ts";
@@ -66,9 +66,9 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
         throw new CliError(`Unknown command: ${command} (see holdfast --help)`);
     }
   } catch (error) {
-    if (error instanceof CliError || error instanceof ConfigError || error instanceof HttpError) {
+    if (error instanceof CliError || error instanceof ConfigError || error instanceof AppError) {
       io.err(`holdfast: ${error.message}`);
-      return error instanceof HttpError && error.status === 404 ? 1 : 2;
+      return error instanceof AppError && error.status === 404 ? 1 : 2;
     }
     io.err(`holdfast: ${(error as Error).message}`);
     return 1;

@@ -1,6 +1,7 @@
 // holdfast key create | list | revoke
 import { groupUsage, parse, oneOf, table } from "./args.ts";
 import { CliError, withDeps, type Io } from "./context.ts";
+import { SCOPES } from "../modules/keys/keys.schemas.ts";
 
 export const KEY_HELP = `Usage:
   holdfast key create --workspace ID --scope read|read_write [--test] [--json]
@@ -19,7 +20,7 @@ export async function keyCommand(args: string[], io: Io): Promise<number> {
       const { values } = parse(rest, { workspace: { type: "string" }, scope: { type: "string" }, test: { type: "boolean" }, json: { type: "boolean" } });
       if (values.help) return io.out(KEY_HELP), 0;
       if (!values.workspace) throw new CliError("--workspace is required");
-      const scope = oneOf("scope", values.scope, ["read", "read_write"] as const);
+      const scope = oneOf("scope", values.scope, SCOPES);
       if (!scope) throw new CliError("--scope is required (read or read_write)");
       return withDeps(io, async (deps) => {
         if (!(await deps.workspaceService.get(values.workspace!))) throw new CliError(`No workspace with id ${values.workspace}`);

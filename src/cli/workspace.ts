@@ -1,6 +1,7 @@
 // holdfast workspace create | update | list | rotate-secret
 import { groupUsage, parse, oneOf, table } from "./args.ts";
 import { CliError, withDeps, type Io } from "./context.ts";
+import { ACCESSES, PLANS } from "../modules/workspaces/workspaces.schemas.ts";
 
 export const WORKSPACE_HELP = `Usage:
   holdfast workspace create --name NAME [--plan core|advanced] [--default-return-url URL]
@@ -40,7 +41,7 @@ export async function workspaceCommand(args: string[], io: Io): Promise<number> 
       return withDeps(io, async (deps) => {
         const { workspace, signingSecret } = await deps.workspaceService.create({
           name: values.name!,
-          plan: oneOf("plan", values.plan, ["core", "advanced"] as const),
+          plan: oneOf("plan", values.plan, PLANS),
           defaultReturnUrl: values["default-return-url"],
           allowedReturnUrls: values["allow-return-url"],
           displayName: values["display-name"],
@@ -86,8 +87,8 @@ export async function workspaceCommand(args: string[], io: Io): Promise<number> 
       return withDeps(io, async (deps) => {
         const ws = await deps.workspaceService.update(id, {
           name: values.name,
-          plan: oneOf("plan", values.plan, ["core", "advanced"] as const),
-          access: oneOf("access", values.access, ["active", "read_only"] as const),
+          plan: oneOf("plan", values.plan, PLANS),
+          access: oneOf("access", values.access, ACCESSES),
           defaultReturnUrl: values["default-return-url"],
           allowedReturnUrls: values["allow-return-url"],
           displayName: values["display-name"],

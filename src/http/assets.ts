@@ -16,8 +16,19 @@ export const ASSETS: Record<string, Asset> = {
   "/swagger/scalar.js": { path: scalar, type: "text/javascript; charset=utf-8" },
 };
 
+type LoadedAssets = Map<string, { body: ArrayBuffer; type: string; etag: string }>;
+
+// The files are part of the binary and never change while it runs: every app in the process (tests boot many)
+// shares one read.
+let loaded: Promise<LoadedAssets> | null = null;
+
 /** Reads each asset once into memory: they are small (the viewer is the largest, ~3.5 MB). */
-export async function loadAssets(): Promise<Map<string, { body: ArrayBuffer; type: string; etag: string }>> {
+export function loadAssets(): Promise<LoadedAssets> {
+  loaded ??= readAssets();
+  return loaded;
+}
+
+async function readAssets(): Promise<LoadedAssets> {
   const out = new Map<string, { body: ArrayBuffer; type: string; etag: string }>();
   for (const [url, asset] of Object.entries(ASSETS)) {
     const body = await Bun.file(asset.path).arrayBuffer();

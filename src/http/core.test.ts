@@ -1,10 +1,7 @@
 // HTTP basics through the real app: 404s, request ids, body limits, content types, auth, validation, request logs.
 import { beforeEach, describe, expect, test } from "bun:test";
 import { makeTestApp, seedWorkspace, BASE, type SeededWorkspace, type TestApp } from "../../tests/helpers.ts";
-import { openDatabase } from "../db/open.ts";
-import { migrate } from "../db/migrate.ts";
-import { createDeps } from "../deps.ts";
-import { createApp } from "../app.ts";
+import { openApp } from "../boot.ts";
 import { testConfig } from "../config.ts";
 import { createFixedClock } from "../lib/clock.ts";
 import { createLogger } from "./logger.ts";
@@ -297,10 +294,8 @@ describe("request log", () => {
   test("one JSON line per request with method, path, status, ms, requestId, workspaceId; never a key", async () => {
     const chunks: string[] = [];
     const logger = createLogger("info", (chunk) => void chunks.push(chunk));
-    const db = openDatabase(":memory:");
-    migrate(db);
-    const deps = createDeps({ config: testConfig({ publicUrl: BASE, cancelUrl: BASE }), db, clock: createFixedClock(), logger });
-    const app = await createApp(deps);
+    const booted = await openApp({ config: testConfig({ publicUrl: BASE, cancelUrl: BASE }), clock: createFixedClock(), logger });
+    const { app, deps } = booted;
     const { workspace } = await deps.workspaceService.create({ name: "Logged", defaultReturnUrl: "https://app.example.com/done" });
     const live = await deps.keyService.create(workspace.id, "read_write", "live");
     const read = await deps.keyService.create(workspace.id, "read", "live");
@@ -361,7 +356,7 @@ describe("request log", () => {
 
     const log = chunks.join("");
     for (const secret of [live.secret, read.secret, wrongKey, "secretquery", "hf_live_in_a_path", "ZZQ"]) expect(log).not.toContain(secret);
-    db.close();
+    await booted.close();
   });
 });
 

@@ -1,6 +1,6 @@
 // Global HTTP behaviour: request ids, body limits, JSON parsing, one error shape, one log line per request.
 import { Elysia } from "elysia";
-import { HttpError } from "./errors.ts";
+import { AppError } from "../lib/app-error.ts";
 import type { Logger } from "./logger.ts";
 
 interface RequestInfo {
@@ -27,7 +27,7 @@ function requireJsonOnApiWrites(request: Request): void {
   const pathStart = url.indexOf("/", url.indexOf("//") + 2);
   if (!url.startsWith("/api/", pathStart)) return;
   const type = request.headers.get("content-type") ?? "";
-  if (!type.toLowerCase().startsWith("application/json")) throw new HttpError(415, "Content-Type must be application/json");
+  if (!type.toLowerCase().startsWith("application/json")) throw new AppError(415, "Content-Type must be application/json");
 }
 
 function errorBody(status: number, message: string, set: { status?: unknown; headers: Record<string, unknown> }, extra: Record<string, string> = {}) {
@@ -61,7 +61,7 @@ export function httpCore({ logger, bodyLimit }: { logger: Logger; bodyLimit: num
       set.headers["x-request-id"] = id;
       if (WRITE_METHODS.has(request.method)) {
         const length = Number(request.headers.get("content-length") ?? 0);
-        if (length > bodyLimit) throw new HttpError(413, `Request body must be at most ${bodyLimit} bytes`);
+        if (length > bodyLimit) throw new AppError(413, `Request body must be at most ${bodyLimit} bytes`);
       }
     })
     // Checked in parse and transform, not onRequest, so only a route that exists answers 415 (an unknown one
@@ -74,20 +74,20 @@ export function httpCore({ logger, bodyLimit }: { logger: Logger; bodyLimit: num
       }
       // Read the text ourselves: a chunked body has no Content-Length to check up front.
       const bytes = await request.arrayBuffer();
-      if (bytes.byteLength > bodyLimit) throw new HttpError(413, `Request body must be at most ${bodyLimit} bytes`);
+      if (bytes.byteLength > bodyLimit) throw new AppError(413, `Request body must be at most ${bodyLimit} bytes`);
       const text = new TextDecoder().decode(bytes);
-      if (text.trim() === "") throw new HttpError(400, "Request body must be a JSON object");
+      if (text.trim() === "") throw new AppError(400, "Request body must be a JSON object");
       try {
         return JSON.parse(text);
       } catch {
-        throw new HttpError(400, "Request body is not valid JSON");
+        throw new AppError(400, "Request body is not valid JSON");
       }
     })
     .onError({ as: "global" }, ({ code, error, set, request }) => {
       // Elysia wraps whatever a parser throws in a ParseError: unwrap ours (413, bad JSON).
       const cause = code === "PARSE" ? (error as { cause?: unknown }).cause : undefined;
-      if (cause instanceof HttpError) return errorBody(cause.status, cause.message, set, cause.headers);
-      if (error instanceof HttpError) return errorBody(error.status, error.message, set, error.headers);
+      if (cause instanceof AppError) return errorBody(cause.status, cause.message, set, cause.headers);
+      if (error instanceof AppError) return errorBody(error.status, error.message, set, error.headers);
       switch (code) {
         case "VALIDATION":
           return errorBody(400, validationMessage(error), set);

@@ -5,11 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
 import { loadConfig, type Config } from "../../src/config.ts";
-import { openDatabase, closeDatabase } from "../../src/db/open.ts";
-import { migrate } from "../../src/db/migrate.ts";
-import { createDeps, type Deps } from "../../src/deps.ts";
-import { createApp } from "../../src/app.ts";
-import { createLogger } from "../../src/http/logger.ts";
+import { openApp, type Deps } from "../../src/boot.ts";
 
 export const SHOTS_DIR = "/tmp/holdfast-shots";
 export const PHONE = { width: 390, height: 844 };
@@ -32,18 +28,16 @@ export interface Holdfast {
 export async function startHoldfast(): Promise<Holdfast> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "holdfast-browser-"));
   // Bind first (port 0: the OS picks a free port, no race), then build the config around the real port.
-  let handle: (request: Request) => Response | Promise<Response> = () => new Response("starting", { status: 503 });
-  const server = Bun.serve({ port: 0, hostname: "127.0.0.1", maxRequestBodySize: 256 * 1024, fetch: (request) => handle(request) });
+  let handle: (request: Request, socket: Bun.Server<undefined>) => Response | Promise<Response> = () => new Response("starting", { status: 503 });
+  const server = Bun.serve({ port: 0, hostname: "127.0.0.1", maxRequestBodySize: 256 * 1024, fetch: (request, socket) => handle(request, socket) });
   const port = server.port!;
   const url = `http://127.0.0.1:${port}`;
   const config = loadConfig({ HOLDFAST_DATA_DIR: dataDir, PORT: String(port), HOLDFAST_PUBLIC_URL: url, LOG_LEVEL: "silent" });
-  const db = openDatabase(config.dbPath);
-  migrate(db);
   let offset = 0;
   const clock = { now: () => Date.now() + offset };
-  const deps = createDeps({ config, db, clock, logger: createLogger("silent") });
-  const app = await createApp(deps);
-  handle = (request) => app.handle(request);
+  const booted = await openApp({ config, clock });
+  const { deps } = booted;
+  handle = (request, socket) => booted.fetch(request, socket);
 
   return {
     url,
@@ -69,7 +63,7 @@ export async function startHoldfast(): Promise<Holdfast> {
     },
     async stop() {
       await server.stop(true);
-      closeDatabase(db);
+      await booted.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,6 +1,18 @@
 // The flow step shape (RetainRabbit's public shape) and its wire schemas.
 import { z } from "zod";
 
+/** The kinds of step a flow is made of. */
+export const STEP_TYPES = ["survey", "offer", "confirmation"] as const;
+export type StepType = (typeof STEP_TYPES)[number];
+
+/** What an offer step offers. */
+export const OFFER_KINDS = ["discount", "pause", "downgrade", "extension", "contact"] as const;
+export type OfferKind = (typeof OFFER_KINDS)[number];
+
+export const FLOW_STATUSES = ["draft", "active", "archived"] as const;
+export type FlowStatus = (typeof FLOW_STATUSES)[number];
+
+// Each member names its kind from OFFER_KINDS; the type checks below keep the lists and the unions in step.
 export const offerConfigSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("discount"), percentOff: z.number().int().min(1).max(100), durationMonths: z.number().int().min(1).max(36) }),
   z.object({ kind: z.literal("pause"), months: z.number().int().min(1).max(12) }),
@@ -9,6 +21,10 @@ export const offerConfigSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("contact"), url: z.string().url().nullable() }),
 ]);
 export type OfferConfig = z.infer<typeof offerConfigSchema>;
+
+/** true only when A and B are the same union: a compile error when a value list and a schema drift apart. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const offerKindsMatch: Same<OfferKind, OfferConfig["kind"]> = true;
 
 export const stepSchema = z.discriminatedUnion("type", [
   z.object({
@@ -33,8 +49,10 @@ export type Step = z.infer<typeof stepSchema>;
 export type OfferStep = Extract<Step, { type: "offer" }>;
 export type SurveyStep = Extract<Step, { type: "survey" }>;
 export type ConfirmationStep = Extract<Step, { type: "confirmation" }>;
+const stepTypesMatch: Same<StepType, Step["type"]> = true;
+void offerKindsMatch, stepTypesMatch;
 
-export const flowStatusSchema = z.enum(["draft", "active", "archived"]);
+export const flowStatusSchema = z.enum(FLOW_STATUSES);
 
 export const flowSummarySchema = z.object({
   id: z.string(),
@@ -47,7 +65,7 @@ export const flowSummarySchema = z.object({
 export const flowDetailSchema = flowSummarySchema.extend({
   steps: z.array(
     z.object({
-      type: z.enum(["survey", "offer", "confirmation"]),
+      type: z.enum(STEP_TYPES),
       label: z.string(),
       config: z.record(z.string(), z.unknown()),
       reasons: z.array(z.string()).optional(),

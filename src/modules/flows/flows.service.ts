@@ -2,9 +2,7 @@
 import type { Clock } from "../../lib/clock.ts";
 import { uuid } from "../../lib/crypto.ts";
 import type { Flow, FlowStore } from "./flows.store.ts";
-import type { OfferStep, Step, SurveyStep, ConfirmationStep } from "./flows.schemas.ts";
-
-export const OTHER_REASON = "other";
+import type { Step } from "./flows.schemas.ts";
 
 /** A flow that makes sense without editing: common reasons, each matched to the offer most likely to help. */
 export function defaultFlowSteps(): Step[] {
@@ -48,26 +46,6 @@ export function defaultFlowSteps(): Step[] {
       config: { message: "Thanks for telling us why. You keep access until the end of the billing period." },
     },
   ];
-}
-
-export function normalizeReason(reason: string): string {
-  return reason.trim().toLowerCase().replace(/\s+/g, " ");
-}
-
-export function surveyStep(flow: Flow): SurveyStep | null {
-  return (flow.steps.find((s) => s.type === "survey") as SurveyStep | undefined) ?? null;
-}
-
-export function confirmationStep(flow: Flow): ConfirmationStep | null {
-  return (flow.steps.find((s) => s.type === "confirmation") as ConfirmationStep | undefined) ?? null;
-}
-
-/** The first offer matched to this reason, if any. */
-export function offerForReason(flow: Flow, reason: string | null): OfferStep | null {
-  if (!reason) return null;
-  const wanted = normalizeReason(reason);
-  const offer = flow.steps.find((s) => s.type === "offer" && s.reasons.map(normalizeReason).includes(wanted));
-  return (offer as OfferStep | undefined) ?? null;
 }
 
 export function createFlowService({ flowStore, clock }: { flowStore: FlowStore; clock: Clock }) {

@@ -1,8 +1,6 @@
 // SQL for flows; steps are stored as JSON data.
 import type { Database } from "bun:sqlite";
-import type { Step } from "./flows.schemas.ts";
-
-export type FlowStatus = "draft" | "active" | "archived";
+import type { FlowStatus, Step } from "./flows.schemas.ts";
 
 export interface Flow {
   id: string;

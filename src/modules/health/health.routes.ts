@@ -1,13 +1,10 @@
 // Liveness: GET /api/health; with ?deep=1 and an API key, the database and migrations too.
 import { Elysia } from "elysia";
 import { z } from "zod";
-import type { Deps } from "../../deps.ts";
+import type { Deps } from "../../boot.ts";
 import { presentedKey } from "../../http/auth.ts";
-import { HttpError } from "../../http/errors.ts";
+import { AppError } from "../../lib/app-error.ts";
 import { BOTH_KEYS, responses } from "../../http/openapi-docs.ts";
-import { migrations } from "../../db/migrations/index.ts";
-import { VERSION } from "../../lib/version.ts";
-import { createHealthStore } from "./health.store.ts";
 
 const healthSchema = z.object({
   status: z.enum(["ok", "degraded"]),
@@ -23,24 +20,16 @@ const healthSchema = z.object({
 });
 
 export function healthRoutes(deps: Deps) {
-  const { keyService, clock } = deps;
-  const store = createHealthStore({ db: deps.db });
-
+  const { keyService, healthService } = deps;
   return new Elysia({ name: "health-routes" }).get(
     "/api/health",
     async ({ query, request, set }) => {
-      const base = { version: VERSION, uptimeSeconds: Math.floor((clock.now() - deps.startedAt) / 1000) };
-      if (query.deep === undefined || query.deep === "0" || query.deep === "false") {
-        await store.ping();
-        return { status: "ok" as const, ...base };
-      }
+      if (query.deep === undefined || query.deep === "0" || query.deep === "false") return healthService.live();
       const raw = presentedKey(request.headers);
-      if (!raw || !(await keyService.authenticate(raw))) throw new HttpError(401, "The deep health check needs an API key");
-      const { database, appliedMigrations } = await store.deepCheck();
-      const checks = { database, migrations: { applied: appliedMigrations, expected: migrations.length } };
-      const ok = checks.database === "ok" && checks.migrations.applied === checks.migrations.expected;
-      if (!ok) set.status = 503;
-      return { status: ok ? ("ok" as const) : ("degraded" as const), ...base, checks };
+      if (!raw || !(await keyService.authenticate(raw))) throw new AppError(401, "The deep health check needs an API key");
+      const result = await healthService.deep();
+      if (result.status !== "ok") set.status = 503;
+      return result;
     },
     {
       query: z.object({ deep: z.string().optional() }),

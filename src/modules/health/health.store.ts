@@ -1,6 +1,8 @@
 // SQL for health checks: a cheap liveness query and the deep checks.
 import type { Database } from "bun:sqlite";
 
+export type HealthStore = ReturnType<typeof createHealthStore>;
+
 export function createHealthStore({ db }: { db: Database }) {
   const ping = db.query("select 1 as ok");
   const quickCheck = db.query("pragma quick_check");

@@ -1,13 +1,14 @@
 // The hosted flow pages: /c/:token (cancel links and API sessions) and /flow/:workspaceId/:flowId (signed URLs).
 import { Elysia } from "elysia";
-import type { Deps } from "../../deps.ts";
-import { HttpError } from "../../http/errors.ts";
+import type { Deps } from "../../boot.ts";
+import { rateLimit } from "../../http/rate-limit.ts";
+import { AppError } from "../../lib/app-error.ts";
 import { noteWorkspace } from "../../http/core.ts";
 import { originOf, pageHeaders } from "../../http/security-headers.ts";
 import { isUuid, safeEqual, sha256Hex } from "../../lib/crypto.ts";
 import { DEFAULT_ACCENT, brandStyle, layout, styleHash, type Brand } from "../../views/layout.ts";
 import type { SafeHtml } from "../../views/html.ts";
-import { confirmationStep, offerForReason, surveyStep } from "../flows/flows.service.ts";
+import { confirmationStep, offerForReason, surveyStep } from "../flows/flow-steps.ts";
 import type { Flow } from "../flows/flows.store.ts";
 import type { Session } from "../sessions/sessions.store.ts";
 import type { Workspace } from "../workspaces/workspaces.store.ts";
@@ -126,6 +127,7 @@ export function hostedRoutes(deps: Deps) {
   }
 
   return new Elysia({ name: "hosted-routes" })
+    .use(rateLimit(deps))
     .get(
       "/c/:token",
       async ({ params, request }) => {
@@ -134,7 +136,7 @@ export function hostedRoutes(deps: Deps) {
         await sessionService.markOpened(ctx.session);
         return render(params.token, ctx);
       },
-      { detail: { hide: true } },
+      { rateLimit: "hosted", detail: { hide: true } },
     )
     .post(
       "/c/:token",
@@ -157,7 +159,7 @@ export function hostedRoutes(deps: Deps) {
             try {
               await sessionService.answerSurvey(session, flow, reason, feedback);
             } catch (error) {
-              if (error instanceof HttpError && error.status === 400) {
+              if (error instanceof AppError && error.status === 400) {
                 const message = error.code === "feedback_required" ? "Tell us a little about your reason in the box below." : "Choose one of the listed reasons.";
                 return render(params.token, ctx, { error: message, reason, feedback });
               }
@@ -187,7 +189,7 @@ export function hostedRoutes(deps: Deps) {
             return seeOther(`/c/${params.token}`);
         }
       },
-      { detail: { hide: true } },
+      { rateLimit: "hosted", detail: { hide: true } },
     )
     .get(
       "/flow/:workspaceId/:flowId",
@@ -223,7 +225,7 @@ export function hostedRoutes(deps: Deps) {
         });
         return seeOther(`${config.cancelUrl}/c/${linkToken}`);
       },
-      { detail: { hide: true } },
+      { rateLimit: "hosted", detail: { hide: true } },
     );
 }
 

@@ -1,7 +1,7 @@
 // The hosted flow's pages: pure functions of data, plain forms that work without JavaScript.
 import { html, type SafeHtml } from "../../views/html.ts";
 import type { OfferConfig, OfferStep, SurveyStep } from "../flows/flows.schemas.ts";
-import { OTHER_REASON, normalizeReason } from "../flows/flows.service.ts";
+import { OTHER_REASON, normalizeReason } from "../flows/flow-steps.ts";
 
 export interface FormBase {
   action: string; // where the form posts: /c/<token>

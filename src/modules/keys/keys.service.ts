@@ -1,8 +1,9 @@
 // Minting, authenticating and revoking API keys.
 import type { Clock } from "../../lib/clock.ts";
 import { randomToken, sha256Hex, uuid } from "../../lib/crypto.ts";
-import { HttpError } from "../../http/errors.ts";
-import type { ApiKey, KeyMode, KeyStore, Scope } from "./keys.store.ts";
+import { AppError } from "../../lib/app-error.ts";
+import type { ApiKey, KeyStore } from "./keys.store.ts";
+import type { KeyMode, Scope } from "./keys.schemas.ts";
 
 // lastUsedAt is kept to the minute: writing it on every request would put a write on the hot path.
 const TOUCH_EVERY_MS = 60_000;
@@ -42,7 +43,7 @@ export function createKeyService({ keyStore, clock }: { keyStore: KeyStore; cloc
 
     async revoke(id: string): Promise<ApiKey> {
       const key = await keyStore.findById(id);
-      if (!key) throw new HttpError(404, `No API key with id ${id}`);
+      if (!key) throw new AppError(404, `No API key with id ${id}`);
       if (key.revokedAt === null) {
         key.revokedAt = clock.now();
         await keyStore.revoke(id, key.revokedAt);

@@ -1,8 +1,6 @@
 // SQL for API keys: only hashes and display prefixes are stored.
 import type { Database } from "bun:sqlite";
-
-export type Scope = "read" | "read_write";
-export type KeyMode = "live" | "test";
+import type { KeyMode, Scope } from "./keys.schemas.ts";
 
 export interface ApiKey {
   id: string;

@@ -1,12 +1,16 @@
 // Sessions: starting one (any source), walking the flow, recording the outcome once, and stats.
 import type { Clock } from "../../lib/clock.ts";
 import { randomToken, safeEqual, sha256Hex } from "../../lib/crypto.ts";
-import { HttpError } from "../../http/errors.ts";
+import { AppError } from "../../lib/app-error.ts";
 import type { Flow } from "../flows/flows.store.ts";
-import { OTHER_REASON, normalizeReason, offerForReason, surveyStep, type FlowService } from "../flows/flows.service.ts";
+import type { FlowService } from "../flows/flows.service.ts";
+import { OTHER_REASON, normalizeReason, offerForReason, surveyStep } from "../flows/flow-steps.ts";
 import type { OfferConfig } from "../flows/flows.schemas.ts";
+import type { ApiKey } from "../keys/keys.store.ts";
+import type { KeyMode } from "../keys/keys.schemas.ts";
 import type { Workspace } from "../workspaces/workspaces.store.ts";
-import type { Environment, Session, SessionContext, SessionSource, SessionStats, SessionStore } from "./sessions.store.ts";
+import type { Session, SessionStats, SessionStore } from "./sessions.store.ts";
+import { STATS_WINDOW_DAYS, type Environment, type FinalOutcome, type SessionContext, type SessionSource, type StatsWindow } from "./sessions.schemas.ts";
 
 export interface StartSessionInput {
   source: SessionSource;
@@ -22,8 +26,10 @@ export interface StartSessionInput {
   originKey?: string | null;
 }
 
-export type StatsWindow = "all" | "7d" | "30d" | "90d";
-const WINDOW_MS: Record<StatsWindow, number> = { all: Infinity, "7d": 7 * 864e5, "30d": 30 * 864e5, "90d": 90 * 864e5 };
+/** The environment a key works in: a test key only ever makes and lists sandbox sessions. */
+export function environmentFor(apiKey: Pick<ApiKey, "mode">, requested?: Environment): Environment {
+  return apiKey.mode === "test" ? "sandbox" : (requested ?? "prod");
+}
 
 // A link token is the session id (32 hex digits) followed by a 192-bit secret; only the secret's hash is stored.
 // Carrying the id lets the lookup use the primary key instead of a second unique index on every insert.
@@ -44,12 +50,12 @@ export function createSessionService(deps: { sessionStore: SessionStore; flowSer
   async function resolveFlowId(workspaceId: string, flowId?: string | null): Promise<string> {
     if (flowId) {
       const flow = await flowService.getRef(workspaceId, flowId);
-      if (!flow) throw new HttpError(404, "flowId: no such flow in this workspace");
-      if (flow.status === "archived") throw new HttpError(400, "flowId: this flow is archived");
+      if (!flow) throw new AppError(404, "flowId: no such flow in this workspace");
+      if (flow.status === "archived") throw new AppError(400, "flowId: this flow is archived");
       return flow.id;
     }
     const id = await flowService.getDefaultId(workspaceId);
-    if (!id) throw new HttpError(409, "This workspace has no active default flow");
+    if (!id) throw new AppError(409, "This workspace has no active default flow");
     return id;
   }
 
@@ -130,7 +136,7 @@ export function createSessionService(deps: { sessionStore: SessionStore; flowSer
     get,
 
     /** A session as an API key may see it: a test key only ever sees sandbox sessions. */
-    async getForKey(workspaceId: string, id: string, keyMode: "live" | "test"): Promise<Session | null> {
+    async getForKey(workspaceId: string, id: string, keyMode: KeyMode): Promise<Session | null> {
       const session = await get(workspaceId, id);
       return session && (keyMode === "live" || session.environment === "sandbox") ? session : null;
     },
@@ -149,10 +155,10 @@ export function createSessionService(deps: { sessionStore: SessionStore; flowSer
       const options = (survey?.config.options ?? []).map(normalizeReason);
       const reason = reasonInput ? normalizeReason(reasonInput) : null;
       if (reason !== null && !options.includes(reason))
-        throw new HttpError(400, "reason: choose one of the listed reasons", "unknown_reason");
+        throw new AppError(400, "reason: choose one of the listed reasons", "unknown_reason");
       const feedback = feedbackInput?.trim() ? feedbackInput.trim().slice(0, 2000) : null;
       if (reason === OTHER_REASON && !feedback)
-        throw new HttpError(400, "feedback: tell us a little about your reason", "feedback_required");
+        throw new AppError(400, "feedback: tell us a little about your reason", "feedback_required");
       const next = offerForReason(flow, reason) ? "offer" : "confirm";
       await sessionStore.saveProgress(session.id, next, reason, feedback);
     },
@@ -170,12 +176,12 @@ export function createSessionService(deps: { sessionStore: SessionStore; flowSer
      * Records the outcome once. Returns the stored session: a second submit (reload, back, double click)
      * gets the first outcome, never a new one.
      */
-    async complete(session: Session, outcome: "saved" | "canceled", offer: OfferConfig | null): Promise<Session> {
+    async complete(session: Session, outcome: FinalOutcome, offer: OfferConfig | null): Promise<Session> {
       const mrr = session.context.mrr;
       const recoveredMrrCents = outcome === "saved" && typeof mrr === "number" ? Math.round(mrr * 100) : 0;
       await sessionStore.complete(session.id, { outcome, offer, recoveredMrrCents, completedAt: clock.now() });
       const stored = await sessionStore.findById(session.workspaceId, session.id);
-      if (!stored) throw new HttpError(404, "Session not found");
+      if (!stored) throw new AppError(404, "Session not found");
       return stored;
     },
 
@@ -184,7 +190,7 @@ export function createSessionService(deps: { sessionStore: SessionStore; flowSer
     },
 
     async stats(workspaceId: string, environment: Environment, window: StatsWindow) {
-      const since = window === "all" ? 0 : clock.now() - WINDOW_MS[window];
+      const since = window === "all" ? 0 : clock.now() - STATS_WINDOW_DAYS[window] * 864e5;
       const s: SessionStats = await sessionStore.stats(workspaceId, environment, since);
       const decided = s.saved + s.canceled;
       return {

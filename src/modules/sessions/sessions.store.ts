@@ -2,18 +2,7 @@
 import type { Database } from "bun:sqlite";
 import { createWriteQueue } from "../../db/write-queue.ts";
 import type { OfferConfig } from "../flows/flows.schemas.ts";
-
-export type Environment = "prod" | "sandbox";
-export type SessionState = "created" | "opened" | "completed" | "expired";
-export type SessionStep = "survey" | "offer" | "confirm" | "done";
-export type Outcome = "pending" | "saved" | "canceled";
-export type SessionSource = "cancel_link" | "api" | "hosted_url";
-
-export interface SessionContext {
-  plan?: string;
-  mrr?: number;
-  tenureDays?: number;
-}
+import type { Environment, FinalOutcome, Metadata, Outcome, SessionContext, SessionSource, SessionState, SessionStep } from "./sessions.schemas.ts";
 
 export interface Session {
   id: string;
@@ -24,7 +13,7 @@ export interface Session {
   subscriptionId: string | null;
   environment: Environment;
   context: SessionContext;
-  metadata: Record<string, string | number | boolean | null>;
+  metadata: Metadata;
   returnUrl: string | null;
   csrfToken: string;
   state: SessionState;
@@ -99,7 +88,7 @@ export interface SessionStats {
 }
 
 export interface Completion {
-  outcome: "saved" | "canceled";
+  outcome: FinalOutcome;
   offer: OfferConfig | null;
   recoveredMrrCents: number;
   completedAt: number;

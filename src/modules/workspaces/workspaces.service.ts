@@ -1,10 +1,11 @@
 // Workspaces: creation (with a signing secret and the default flow), changes, and secret rotation.
 import type { Clock } from "../../lib/clock.ts";
 import { randomSecret, randomToken, uuid } from "../../lib/crypto.ts";
-import { parseReturnUrl } from "../../lib/return-url.ts";
-import { HttpError } from "../../http/errors.ts";
+import { isAllowlisted, parseReturnUrl } from "../../lib/return-url.ts";
+import { AppError } from "../../lib/app-error.ts";
 import type { FlowService } from "../flows/flows.service.ts";
-import type { Access, Plan, SigningSecret, Workspace, WorkspaceStore } from "./workspaces.store.ts";
+import type { SigningSecret, Workspace, WorkspaceStore } from "./workspaces.store.ts";
+import { ACCESSES, PLANS, type Access, type Plan } from "./workspaces.schemas.ts";
 
 export interface WorkspaceInput {
   name?: string;
@@ -19,28 +20,43 @@ export interface WorkspaceInput {
   linkTtlMinutes?: number;
 }
 
-const PLANS = new Set(["core", "advanced"]);
-const ACCESS = new Set(["active", "read_only"]);
+/** A read-only workspace (its Holdfast subscription lapsed) may read but not start sessions. */
+export function assertWritable(workspace: Workspace): void {
+  if (workspace.access === "read_only")
+    throw new AppError(402, "Workspace is read-only due to expired subscription access");
+}
+
+/** The return URL to use: an allowlisted override, or the workspace default (409 when neither). */
+export function resolveReturnUrl(workspace: Workspace, requested: string | undefined | null): string {
+  if (requested !== undefined && requested !== null) {
+    const allowed = [...workspace.allowedReturnUrls, ...(workspace.defaultReturnUrl ? [workspace.defaultReturnUrl] : [])];
+    if (!isAllowlisted(requested, allowed)) throw new AppError(400, "returnUrl is not allowlisted for this workspace");
+    return requested;
+  }
+  if (!workspace.defaultReturnUrl)
+    throw new AppError(409, "Default return URL is not configured: pass returnUrl or set a default for the workspace");
+  return workspace.defaultReturnUrl;
+}
 
 function check(input: WorkspaceInput): void {
   if (input.name !== undefined && (input.name.trim().length < 1 || input.name.length > 200))
-    throw new HttpError(400, "name must be 1 to 200 characters");
-  if (input.plan !== undefined && !PLANS.has(input.plan)) throw new HttpError(400, "plan must be core or advanced");
-  if (input.access !== undefined && !ACCESS.has(input.access))
-    throw new HttpError(400, "access must be active or read_only");
+    throw new AppError(400, "name must be 1 to 200 characters");
+  if (input.plan !== undefined && !PLANS.includes(input.plan)) throw new AppError(400, `plan must be ${PLANS.join(" or ")}`);
+  if (input.access !== undefined && !ACCESSES.includes(input.access))
+    throw new AppError(400, `access must be ${ACCESSES.join(" or ")}`);
   if (input.defaultReturnUrl && !parseReturnUrl(input.defaultReturnUrl))
-    throw new HttpError(400, "defaultReturnUrl must be an https URL (http only for localhost)");
+    throw new AppError(400, "defaultReturnUrl must be an https URL (http only for localhost)");
   for (const prefix of input.allowedReturnUrls ?? [])
     if (!parseReturnUrl(prefix))
-      throw new HttpError(400, `allowedReturnUrls: ${JSON.stringify(prefix)} must be an https URL prefix (http only for localhost)`);
+      throw new AppError(400, `allowedReturnUrls: ${JSON.stringify(prefix)} must be an https URL prefix (http only for localhost)`);
   for (const origin of input.frameAncestors ?? [])
-    if (!parseReturnUrl(origin)) throw new HttpError(400, "frameAncestors must be https origins");
+    if (!parseReturnUrl(origin)) throw new AppError(400, "frameAncestors must be https origins");
   if (input.accentColor && !/^#[0-9a-fA-F]{6}$/.test(input.accentColor))
-    throw new HttpError(400, "accentColor must be a hex colour like #4f46e5");
+    throw new AppError(400, "accentColor must be a hex colour like #4f46e5");
   if (input.logoUrl && !parseReturnUrl(input.logoUrl) && !input.logoUrl.startsWith("/"))
-    throw new HttpError(400, "logoUrl must be an https URL or a path on this server");
+    throw new AppError(400, "logoUrl must be an https URL or a path on this server");
   if (input.linkTtlMinutes !== undefined && (!Number.isInteger(input.linkTtlMinutes) || input.linkTtlMinutes < 1 || input.linkTtlMinutes > 7 * 24 * 60))
-    throw new HttpError(400, "linkTtlMinutes must be a whole number from 1 to 10080");
+    throw new AppError(400, "linkTtlMinutes must be a whole number from 1 to 10080");
 }
 
 function newSecret(workspaceId: string, now: number): SigningSecret {
@@ -77,7 +93,7 @@ export function createWorkspaceService(deps: { workspaceStore: WorkspaceStore; f
     async update(id: string, input: WorkspaceInput): Promise<Workspace> {
       check(input);
       const current = await workspaceStore.findById(id);
-      if (!current) throw new HttpError(404, `No workspace with id ${id}`);
+      if (!current) throw new AppError(404, `No workspace with id ${id}`);
       const defined = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
       const next: Workspace = { ...current, ...defined, updatedAt: clock.now() };
       await workspaceStore.update(next);
@@ -90,7 +106,7 @@ export function createWorkspaceService(deps: { workspaceStore: WorkspaceStore; f
 
     /** A new signing secret; the previous one keeps verifying for the grace period. */
     async rotateSecret(workspaceId: string): Promise<SigningSecret> {
-      if (!(await workspaceStore.findById(workspaceId))) throw new HttpError(404, `No workspace with id ${workspaceId}`);
+      if (!(await workspaceStore.findById(workspaceId))) throw new AppError(404, `No workspace with id ${workspaceId}`);
       const now = clock.now();
       const secret = newSecret(workspaceId, now);
       await workspaceStore.rotateSecret(secret, now);

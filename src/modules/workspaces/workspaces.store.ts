@@ -1,8 +1,6 @@
 // SQL for workspaces and their signing secrets.
 import type { Database } from "bun:sqlite";
-
-export type Plan = "core" | "advanced";
-export type Access = "active" | "read_only";
+import type { Access, Plan } from "./workspaces.schemas.ts";
 
 export interface Workspace {
   id: string;

@@ -1,20 +1,22 @@
-// The RetainRabbit-compatible API: flows in their public shape, sessions started and read by key, recovery stats.
-import { HttpError } from "../../http/errors.ts";
+// The RetainRabbit dialect: a thin adapter from its wire shapes (flows in their public shape, sessions started and
+// read by key, recovery stats, all in { data }) to the flow and session services.
+import { AppError } from "../../lib/app-error.ts";
 import { isUuid } from "../../lib/crypto.ts";
-import { assertWritable, environmentFor } from "../cancel/cancel.service.ts";
 import type { Flow } from "../flows/flows.store.ts";
 import type { FlowService } from "../flows/flows.service.ts";
 import type { ApiKey } from "../keys/keys.store.ts";
-import type { SessionService, StatsWindow } from "../sessions/sessions.service.ts";
+import { environmentFor, type SessionService } from "../sessions/sessions.service.ts";
 import type { Session } from "../sessions/sessions.store.ts";
+import type { StatsWindow } from "../sessions/sessions.schemas.ts";
+import { assertWritable } from "../workspaces/workspaces.service.ts";
 import type { Workspace } from "../workspaces/workspaces.store.ts";
-import type { StartSessionBody } from "./rabbit.schemas.ts";
+import type { StartSessionBody } from "./retainrabbit.schemas.ts";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
 // One message for "not yours" and "does not exist": the answer must not reveal that another workspace has the id.
-const flowNotFound = () => new HttpError(404, "Flow not found in this workspace");
-const sessionNotFound = () => new HttpError(404, "Session not found in this workspace");
+const flowNotFound = () => new AppError(404, "Flow not found in this workspace");
+const sessionNotFound = () => new AppError(404, "Session not found in this workspace");
 
 function toFlowSummary(flow: Flow) {
   return { id: flow.id, name: flow.name, slug: flow.slug, status: flow.status, updatedAt: iso(flow.updatedAt) };
@@ -43,7 +45,7 @@ export function toRabbitSession(s: Session) {
   };
 }
 
-export function createRabbitService(deps: { flowService: FlowService; sessionService: SessionService; publicUrl: string; cancelUrl: string }) {
+export function createRetainrabbitService(deps: { flowService: FlowService; sessionService: SessionService; publicUrl: string; cancelUrl: string }) {
   const { flowService, sessionService, publicUrl, cancelUrl } = deps;
   return {
     async listFlows(workspace: Workspace) {
@@ -99,4 +101,4 @@ export function createRabbitService(deps: { flowService: FlowService; sessionSer
   };
 }
 
-export type RabbitService = ReturnType<typeof createRabbitService>;
+export type RetainrabbitService = ReturnType<typeof createRetainrabbitService>;

@@ -1,6 +1,6 @@
 // RetainRabbit-compatible routes: flows, sessions and stats, every success wrapped in { data }.
 import { Elysia } from "elysia";
-import type { Deps } from "../../deps.ts";
+import type { Deps } from "../../boot.ts";
 import { apiKeyAuth } from "../../http/auth.ts";
 import { BOTH_KEYS, errors, responses } from "../../http/openapi-docs.ts";
 import {
@@ -13,19 +13,13 @@ import {
   startedSessionResponse,
   statsQuery,
   statsResponse,
-} from "./rabbit.schemas.ts";
-import { createRabbitService } from "./rabbit.service.ts";
+} from "./retainrabbit.schemas.ts";
 
 const TAGS = ["RetainRabbit"];
 
-export function rabbitRoutes(deps: Deps) {
-  const rabbit = createRabbitService({
-    flowService: deps.flowService,
-    sessionService: deps.sessionService,
-    publicUrl: deps.config.publicUrl,
-    cancelUrl: deps.config.cancelUrl,
-  });
-  return new Elysia({ name: "rabbit-routes" })
+export function retainrabbitRoutes(deps: Deps) {
+  const { retainrabbitService: rabbit } = deps;
+  return new Elysia({ name: "retainrabbit-routes" })
     .use(apiKeyAuth(deps))
     .get("/api/v1/flows", async ({ workspace }) => ({ data: await rabbit.listFlows(workspace) }), {
       apiKey: "read",

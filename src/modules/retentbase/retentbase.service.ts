@@ -1,38 +1,20 @@
-// The RetentBase-compatible hosted-link flow: create a link, read diagnostics.
-import { HttpError } from "../../http/errors.ts";
-import { isAllowlisted } from "../../lib/return-url.ts";
+// The RetentBase dialect: a thin adapter from its wire shapes (cancel links, result checks, diagnostics) to the
+// session and workspace services.
+import { AppError } from "../../lib/app-error.ts";
+import { isUuid } from "../../lib/crypto.ts";
 import type { ApiKey } from "../keys/keys.store.ts";
-import type { SessionService } from "../sessions/sessions.service.ts";
-import type { Environment, Session, SessionContext } from "../sessions/sessions.store.ts";
+import type { ResultTokens } from "../sessions/result-token.ts";
+import { environmentFor, type SessionService } from "../sessions/sessions.service.ts";
+import type { Session } from "../sessions/sessions.store.ts";
+import type { SessionContext } from "../sessions/sessions.schemas.ts";
+import { assertWritable, resolveReturnUrl } from "../workspaces/workspaces.service.ts";
 import type { Workspace } from "../workspaces/workspaces.store.ts";
-import type { CancelLinkBody } from "./cancel.schemas.ts";
+import type { CancelLinkBody } from "./retentbase.schemas.ts";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-/** The environment a key works in: a test key only ever makes and lists sandbox sessions. */
-export function environmentFor(apiKey: ApiKey, requested?: Environment): Environment {
-  return apiKey.mode === "test" ? "sandbox" : (requested ?? "prod");
-}
-
-export function assertWritable(workspace: Workspace): void {
-  if (workspace.access === "read_only")
-    throw new HttpError(402, "Workspace is read-only due to expired subscription access");
-}
-
-/** The return URL to use: an allowlisted override, or the workspace default (409 when neither). */
-export function resolveReturnUrl(workspace: Workspace, requested: string | undefined | null): string {
-  if (requested !== undefined && requested !== null) {
-    const allowed = [...workspace.allowedReturnUrls, ...(workspace.defaultReturnUrl ? [workspace.defaultReturnUrl] : [])];
-    if (!isAllowlisted(requested, allowed)) throw new HttpError(400, "returnUrl is not allowlisted for this workspace");
-    return requested;
-  }
-  if (!workspace.defaultReturnUrl)
-    throw new HttpError(409, "Default return URL is not configured: pass returnUrl or set a default for the workspace");
-  return workspace.defaultReturnUrl;
-}
-
-export function createCancelService(deps: { sessionService: SessionService; cancelUrl: string }) {
-  const { sessionService, cancelUrl } = deps;
+export function createRetentbaseService(deps: { sessionService: SessionService; resultTokens: ResultTokens; cancelUrl: string }) {
+  const { sessionService, resultTokens, cancelUrl } = deps;
   return {
     async createCancelLink(workspace: Workspace, apiKey: ApiKey, body: CancelLinkBody) {
       assertWritable(workspace);
@@ -63,11 +45,18 @@ export function createCancelService(deps: { sessionService: SessionService; canc
       };
     },
 
+    /** The trusted payload of a result token, with the guide's aliases. */
+    async verifyResult(token: string) {
+      const p = await resultTokens.verify(token);
+      return { valid: true as const, ...p, sessionId: p.sid, session_id: p.sid, userId: p.sub };
+    },
+
     async diagnostics(workspace: Workspace, apiKey: ApiKey, sessionId: string) {
+      if (!isUuid(sessionId)) throw new AppError(400, "session_id must be a uuid");
       if (workspace.plan !== "advanced")
-        throw new HttpError(403, "Session diagnostics require the Advanced plan");
+        throw new AppError(403, "Session diagnostics require the Advanced plan");
       const session = await sessionService.getForKey(workspace.id, sessionId, apiKey.mode);
-      if (!session) throw new HttpError(404, "Session not found for this workspace");
+      if (!session) throw new AppError(404, "Session not found for this workspace");
       return toDiagnostics(session);
     },
   };
@@ -100,4 +89,4 @@ export function toDiagnostics(s: Session) {
   };
 }
 
-export type CancelService = ReturnType<typeof createCancelService>;
+export type RetentbaseService = ReturnType<typeof createRetentbaseService>;

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { BASE, makeTestApp, runScenario, seedWorkspace, type TestApp } from "../../../tests/helpers.ts";
 import { defaultFlowSteps } from "../flows/flows.service.ts";
-import type { Environment, Session, SessionContext } from "../sessions/sessions.store.ts";
+import type { Session } from "../sessions/sessions.store.ts";
+import type { Environment, SessionContext } from "../sessions/sessions.schemas.ts";
 
 const DAY = 24 * 60 * 60 * 1000;
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, test } from "bun:test";
 import { SignJWT, UnsecuredJWT, decodeProtectedHeader } from "jose";
 import { BASE, makeTestApp, runScenario, seedWorkspace, type SeededWorkspace, type TestApp } from "../../../tests/helpers.ts";
-import { RESULT_TOKEN_TYPE } from "./result-token.ts";
+import { RESULT_TOKEN_TYPE } from "../sessions/result-token.ts";
 import { sha256Hex } from "../../lib/crypto.ts";
 
 const RETURN = "https://app.example.com/billing/cancel/callback";

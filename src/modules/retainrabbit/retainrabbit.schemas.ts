@@ -1,7 +1,14 @@
 // Wire schemas for the RetainRabbit-compatible endpoints: request bodies, queries and { data } envelopes.
 import { z } from "zod";
 import { flowDetailSchema, flowSummarySchema } from "../flows/flows.schemas.ts";
-import { contextSchema, metadataSchema } from "../cancel/cancel.schemas.ts";
+import {
+  contextSchema,
+  environmentSchema,
+  metadataSchema,
+  outcomeSchema,
+  sessionStateSchema,
+  statsWindowSchema,
+} from "../sessions/sessions.schemas.ts";
 
 /** Every RetainRabbit success is wrapped in `{ data }`. */
 const envelope = <T extends z.ZodType>(data: T) => z.object({ data });
@@ -27,13 +34,9 @@ export const startSessionBody = z.object(
 );
 export type StartSessionBody = z.infer<typeof startSessionBody>;
 
-export const STATS_WINDOWS = ["all", "7d", "30d", "90d"] as const;
-
 export const statsQuery = z.object({
-  window: z.enum(STATS_WINDOWS, "must be one of all, 7d, 30d, 90d").default("all"),
+  window: statsWindowSchema.default("all"),
 });
-
-const outcomeSchema = z.enum(["pending", "saved", "canceled"]);
 
 export const sessionSchema = z.object({
   id: z.string(),
@@ -43,8 +46,8 @@ export const sessionSchema = z.object({
   outcome: outcomeSchema,
   recoveredMrrCents: z.number(),
   createdAt: z.string().describe("ISO 8601"),
-  environment: z.enum(["prod", "sandbox"]).describe("sandbox sessions are RetainRabbit's test sessions"),
-  state: z.enum(["created", "opened", "completed", "expired"]),
+  environment: environmentSchema.describe("sandbox sessions are RetainRabbit's test sessions"),
+  state: sessionStateSchema,
 });
 
 export const startedSessionSchema = z.object({
@@ -61,7 +64,7 @@ export const statsSchema = z.object({
   saved: z.number(),
   canceled: z.number(),
   pending: z.number(),
-  window: z.enum(STATS_WINDOWS),
+  window: statsWindowSchema,
 });
 
 export const flowListResponse = envelope(z.array(flowSummarySchema));

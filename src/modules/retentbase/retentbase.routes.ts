@@ -1,13 +1,10 @@
 // RetentBase-compatible routes: cancel links, result verification, session diagnostics.
 import { Elysia } from "elysia";
-import { z } from "zod";
-import type { Deps } from "../../deps.ts";
+import type { Deps } from "../../boot.ts";
 import { apiKeyAuth } from "../../http/auth.ts";
-import { HttpError } from "../../http/errors.ts";
+import { rateLimit } from "../../http/rate-limit.ts";
 import { BOTH_KEYS, errors, responses } from "../../http/openapi-docs.ts";
-import { isUuid } from "../../lib/crypto.ts";
-import { cancelLinkBody, cancelLinkResponse, diagnosticsSchema, resultBody, resultPayloadSchema } from "./cancel.schemas.ts";
-import { createCancelService } from "./cancel.service.ts";
+import { cancelLinkBody, cancelLinkResponse, diagnosticsSchema, resultBody, resultPayloadSchema, sessionIdParams } from "./retentbase.schemas.ts";
 
 // The guide spells fields both ways; accept the snake_case forms as aliases.
 const ALIASES: [string, string][] = [
@@ -16,11 +13,12 @@ const ALIASES: [string, string][] = [
   ["flow_id", "flowId"],
 ];
 
-export function cancelRoutes(deps: Deps) {
-  const cancel = createCancelService({ sessionService: deps.sessionService, cancelUrl: deps.config.cancelUrl });
-  return new Elysia({ name: "cancel-routes" })
+export function retentbaseRoutes(deps: Deps) {
+  const { retentbaseService: retentbase } = deps;
+  return new Elysia({ name: "retentbase-routes" })
     .use(apiKeyAuth(deps))
-    .post("/api/v1/cancel-link", ({ body, apiKey, workspace }) => cancel.createCancelLink(workspace, apiKey, body), {
+    .use(rateLimit(deps))
+    .post("/api/v1/cancel-link", ({ body, apiKey, workspace }) => retentbase.createCancelLink(workspace, apiKey, body), {
       apiKey: "read_write",
       parse: "json",
       // Never throws: a route transform runs before the key check, and a bad body is the schema's to refuse.
@@ -44,11 +42,9 @@ export function cancelRoutes(deps: Deps) {
     })
     .post(
       "/api/public/cancel/result",
-      async ({ body }) => {
-        const p = await deps.resultTokens.verify(body.token);
-        return { valid: true as const, ...p, sessionId: p.sid, session_id: p.sid, userId: p.sub };
-      },
+      ({ body }) => retentbase.verifyResult(body.token),
       {
+        rateLimit: "result",
         parse: "json",
         body: resultBody,
         detail: {
@@ -60,20 +56,17 @@ export function cancelRoutes(deps: Deps) {
             200: [resultPayloadSchema, "Token valid; the trusted result payload"],
             400: "Missing, malformed or forged token",
             401: "Expired token",
-            ...errors(413, 415),
+            ...errors(413, 415, 429),
           }),
         },
       },
     )
     .get(
       "/api/v1/cancel-sessions/:session_id",
-      ({ params, apiKey, workspace }) => {
-        if (!isUuid(params.session_id)) throw new HttpError(400, "session_id must be a uuid");
-        return cancel.diagnostics(workspace, apiKey, params.session_id);
-      },
+      ({ params, apiKey, workspace }) => retentbase.diagnostics(workspace, apiKey, params.session_id),
       {
         apiKey: "read",
-        params: z.object({ session_id: z.string() }),
+        params: sessionIdParams,
         detail: {
           tags: ["RetentBase"],
           summary: "Session diagnostics (Advanced)",

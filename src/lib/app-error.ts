@@ -1,5 +1,7 @@
-// The one error type: a status, a message a person can act on, and a stable code.
-export class HttpError extends Error {
+// The one error type: a status, a message a person can act on, a stable code and optional headers.
+// It lives outside http/ so services can fail without knowing about the HTTP layer; the HTTP core turns
+// it into `{ "error": "…" }` and the CLI into a message and an exit code.
+export class AppError extends Error {
   constructor(
     readonly status: number,
     message: string,
@@ -25,8 +27,3 @@ function codeFor(status: number): string {
     default: return status >= 500 ? "internal" : "error";
   }
 }
-
-export const badRequest = (message: string) => new HttpError(400, message);
-export const unauthorized = (message = "Missing or invalid API key") => new HttpError(401, message);
-export const forbidden = (message: string) => new HttpError(403, message);
-export const notFound = (message = "Not found") => new HttpError(404, message);

@@ -1,7 +1,7 @@
 // Result tokens: HS256 JWTs signed with the workspace secret, verified with algorithm, type, issuer and audience pinned.
 import { SignJWT, decodeProtectedHeader, jwtVerify, errors as joseErrors } from "jose";
 import type { Clock } from "../../lib/clock.ts";
-import { HttpError } from "../../http/errors.ts";
+import { AppError } from "../../lib/app-error.ts";
 import type { Session } from "../sessions/sessions.store.ts";
 import type { WorkspaceService } from "../workspaces/workspaces.service.ts";
 
@@ -28,7 +28,7 @@ export function createResultTokens(deps: { workspaceService: WorkspaceService; c
   return {
     async sign(session: Session): Promise<string> {
       const secret = await workspaceService.currentSecret(session.workspaceId);
-      if (!secret) throw new HttpError(500, "The workspace has no signing secret");
+      if (!secret) throw new AppError(500, "The workspace has no signing secret");
       const iat = Math.floor(clock.now() / 1000);
       return new SignJWT({
         sid: session.id,
@@ -53,11 +53,11 @@ export function createResultTokens(deps: { workspaceService: WorkspaceService; c
       try {
         kid = decodeProtectedHeader(token).kid;
       } catch {
-        throw new HttpError(400, "token: malformed result token");
+        throw new AppError(400, "token: malformed result token");
       }
-      if (typeof kid !== "string") throw new HttpError(400, "token: the token header has no kid");
+      if (typeof kid !== "string") throw new AppError(400, "token: the token header has no kid");
       const secret = await workspaceService.verificationSecret(kid);
-      if (!secret) throw new HttpError(400, "token: signed with an unknown or retired key");
+      if (!secret) throw new AppError(400, "token: signed with an unknown or retired key");
       try {
         const { payload } = await jwtVerify(token, encoder.encode(secret.secret), {
           algorithms: ["HS256"],
@@ -69,8 +69,8 @@ export function createResultTokens(deps: { workspaceService: WorkspaceService; c
         });
         return payload as unknown as ResultPayload;
       } catch (error) {
-        if (error instanceof joseErrors.JWTExpired) throw new HttpError(401, "token: the result token has expired");
-        throw new HttpError(400, "token: invalid result token");
+        if (error instanceof joseErrors.JWTExpired) throw new AppError(401, "token: the result token has expired");
+        throw new AppError(400, "token: invalid result token");
       }
     },
   };

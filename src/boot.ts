@@ -1,0 +1,152 @@
+// The one boot path: open the database, migrate, build every service into `deps`, build the app.
+// The server, the CLI, the test helpers and the browser harness all start here, so adding an adapter to the
+// outside world (a mailer, a Stripe client, a scheduler) means: an option in BootOptions, a line in createDeps,
+// and, if it holds resources, a closer in `onClose`. Nothing else constructs services.
+import type { Database } from "bun:sqlite";
+import type { Config } from "./config.ts";
+import { openDatabase, closeDatabase } from "./db/open.ts";
+import { migrate } from "./db/migrate.ts";
+import { migrations } from "./db/migrations/index.ts";
+import { createApp, type App } from "./app.ts";
+import { createClientIp, type SocketInfo } from "./http/client-ip.ts";
+import { silentLogger, type Logger } from "./http/logger.ts";
+import { createRateLimiter } from "./http/rate-limit.ts";
+import { systemClock, type Clock } from "./lib/clock.ts";
+import { createFlowStore } from "./modules/flows/flows.store.ts";
+import { createFlowService } from "./modules/flows/flows.service.ts";
+import { createHealthStore } from "./modules/health/health.store.ts";
+import { createHealthService } from "./modules/health/health.service.ts";
+import { createKeyStore } from "./modules/keys/keys.store.ts";
+import { createKeyService } from "./modules/keys/keys.service.ts";
+import { createRetainrabbitService } from "./modules/retainrabbit/retainrabbit.service.ts";
+import { createRetentbaseService } from "./modules/retentbase/retentbase.service.ts";
+import { createResultTokens } from "./modules/sessions/result-token.ts";
+import { createSessionStore } from "./modules/sessions/sessions.store.ts";
+import { createSessionService } from "./modules/sessions/sessions.service.ts";
+import { createUserStore } from "./modules/users/users.store.ts";
+import { createUserService } from "./modules/users/users.service.ts";
+import { createWorkspaceStore } from "./modules/workspaces/workspaces.store.ts";
+import { createWorkspaceService } from "./modules/workspaces/workspaces.service.ts";
+
+export interface BootOptions {
+  config: Readonly<Config>;
+  /** Real time unless a test passes a clock it can move. */
+  clock?: Clock;
+  /** Silent unless given (the server passes its JSON logger). */
+  logger?: Logger;
+  // Adapters to the outside world go here (mailer?, stripe?, scheduler?), each optional so tests can pass a fake.
+}
+
+/** Everything a handler, a command or a test may need; built once per boot. */
+export function createDeps(base: { config: Readonly<Config>; db: Database; clock: Clock; logger: Logger; onClose: (fn: () => void | Promise<void>) => void }) {
+  const { config, db, clock } = base;
+  const startedAt = clock.now();
+  const flowService = createFlowService({ flowStore: createFlowStore({ db }), clock });
+  const workspaceService = createWorkspaceService({
+    workspaceStore: createWorkspaceStore({ db }),
+    flowService,
+    clock,
+    graceMs: config.signingSecretGraceMs,
+  });
+  const keyService = createKeyService({ keyStore: createKeyStore({ db }), clock });
+  const sessionService = createSessionService({ sessionStore: createSessionStore({ db }), flowService, clock });
+  const resultTokens = createResultTokens({
+    workspaceService,
+    clock,
+    issuer: config.publicUrl,
+    ttlSeconds: config.resultTokenTtlSeconds,
+  });
+  const userService = createUserService({ userStore: createUserStore({ db }), clock });
+  const healthService = createHealthService({ healthStore: createHealthStore({ db }), clock, startedAt, expectedMigrations: migrations.length });
+  const retentbaseService = createRetentbaseService({ sessionService, resultTokens, cancelUrl: config.cancelUrl });
+  const retainrabbitService = createRetainrabbitService({
+    flowService,
+    sessionService,
+    publicUrl: config.publicUrl,
+    cancelUrl: config.cancelUrl,
+  });
+  const ip = config.ipRateLimitsPerMinute;
+  const perMinute = (limit: number) => ({ limit, windowSeconds: 60 });
+  const rateLimiter = createRateLimiter(
+    {
+      apiKey: perMinute(config.rateLimitPerMinute),
+      failedKey: perMinute(ip.failedKey),
+      result: perMinute(ip.result),
+      hosted: perMinute(ip.hosted),
+      login: perMinute(ip.login),
+    },
+    clock,
+  );
+  const clientIp = createClientIp(config.trustProxyHops);
+  return {
+    config,
+    db,
+    clock,
+    logger: base.logger,
+    startedAt,
+    flowService,
+    workspaceService,
+    keyService,
+    sessionService,
+    resultTokens,
+    userService,
+    healthService,
+    retentbaseService,
+    retainrabbitService,
+    rateLimiter,
+    /** The client IP of a request (socket, or X-Forwarded-For behind trusted proxies). */
+    clientIp: clientIp.of,
+    rememberSocket: clientIp.remember,
+  };
+}
+
+export type Deps = ReturnType<typeof createDeps>;
+
+export interface Booted {
+  app: App;
+  deps: Deps;
+  db: Database;
+  /** Migration versions this boot applied (empty when the database was current). */
+  migrationsApplied: number[];
+  /** The fetch handler for Bun.serve: notes the socket's address (for per-IP limits), then runs the app. */
+  fetch(request: Request, socket?: SocketInfo | null): Promise<Response>;
+  /** Runs the registered closers (newest first), then checkpoints and closes the database. */
+  close(): Promise<void>;
+}
+
+export async function openApp(options: BootOptions): Promise<Booted> {
+  const { config } = options;
+  const db = openDatabase(config.dbPath);
+  const closers: (() => void | Promise<void>)[] = [];
+  try {
+    const migrationsApplied = migrate(db);
+    const deps = createDeps({
+      config,
+      db,
+      clock: options.clock ?? systemClock,
+      logger: options.logger ?? silentLogger,
+      onClose: (fn) => void closers.push(fn),
+    });
+    const app = await createApp(deps);
+    let closed = false;
+    return {
+      app,
+      deps,
+      db,
+      migrationsApplied,
+      fetch(request, socket) {
+        deps.rememberSocket(request, socket);
+        return app.handle(request);
+      },
+      async close() {
+        if (closed) return;
+        closed = true;
+        for (const fn of closers.reverse()) await fn();
+        closeDatabase(db);
+      },
+    };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}

@@ -1,0 +1,23 @@
+// Liveness and the deep check (database integrity, every migration applied).
+import type { Clock } from "../../lib/clock.ts";
+import { VERSION } from "../../lib/version.ts";
+import type { HealthStore } from "./health.store.ts";
+
+export function createHealthService(deps: { healthStore: HealthStore; clock: Clock; startedAt: number; expectedMigrations: number }) {
+  const { healthStore, clock, startedAt, expectedMigrations } = deps;
+  const base = () => ({ version: VERSION, uptimeSeconds: Math.floor((clock.now() - startedAt) / 1000) });
+  return {
+    async live() {
+      await healthStore.ping();
+      return { status: "ok" as const, ...base() };
+    },
+    async deep() {
+      const { database, appliedMigrations } = await healthStore.deepCheck();
+      const checks = { database, migrations: { applied: appliedMigrations, expected: expectedMigrations } };
+      const ok = checks.database === "ok" && checks.migrations.applied === checks.migrations.expected;
+      return { status: ok ? ("ok" as const) : ("degraded" as const), ...base(), checks };
+    },
+  };
+}
+
+export type HealthService = ReturnType<typeof createHealthService>;
