@@ -27,6 +27,7 @@ import { createUserStore } from "./modules/users/users.store.ts";
 import { createUserService } from "./modules/users/users.service.ts";
 import { createWorkspaceStore } from "./modules/workspaces/workspaces.store.ts";
 import { createWorkspaceService } from "./modules/workspaces/workspaces.service.ts";
+import { createSmtpMailer, type Mailer } from "./modules/mail/mailer.ts";
 
 export interface BootOptions {
   config: Readonly<Config>;
@@ -35,11 +36,22 @@ export interface BootOptions {
   /** Silent unless given (the server passes its JSON logger). */
   logger?: Logger;
   // Adapters to the outside world go here (mailer?, stripe?, scheduler?), each optional so tests can pass a fake.
+  /** Outgoing mail; built from SMTP_URL when not given. null: mail is off. */
+  mailer?: Mailer | null;
 }
 
 /** Everything a handler, a command or a test may need; built once per boot. */
-export function createDeps(base: { config: Readonly<Config>; db: Database; clock: Clock; logger: Logger; onClose: (fn: () => void | Promise<void>) => void }) {
+export function createDeps(base: {
+  config: Readonly<Config>;
+  db: Database;
+  clock: Clock;
+  logger: Logger;
+  onClose: (fn: () => void | Promise<void>) => void;
+  mailer?: Mailer | null;
+}) {
   const { config, db, clock } = base;
+  const mailer: Mailer | null =
+    base.mailer !== undefined ? base.mailer : config.smtp && config.mailFrom ? createSmtpMailer({ smtp: config.smtp, from: config.mailFrom }) : null;
   const startedAt = clock.now();
   const flowService = createFlowService({ flowStore: createFlowStore({ db }), clock });
   const workspaceService = createWorkspaceService({
@@ -94,6 +106,8 @@ export function createDeps(base: { config: Readonly<Config>; db: Database; clock
     retentbaseService,
     retainrabbitService,
     rateLimiter,
+    /** Outgoing mail, or null when SMTP_URL is unset: callers skip mail then. */
+    mailer,
     /** The client IP of a request (socket, or X-Forwarded-For behind trusted proxies). */
     clientIp: clientIp.of,
     rememberSocket: clientIp.remember,
@@ -126,6 +140,7 @@ export async function openApp(options: BootOptions): Promise<Booted> {
       clock: options.clock ?? systemClock,
       logger: options.logger ?? silentLogger,
       onClose: (fn) => void closers.push(fn),
+      mailer: options.mailer,
     });
     const app = await createApp(deps);
     let closed = false;

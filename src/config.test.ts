@@ -38,6 +38,38 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(name);
   });
+
+  test("mail is off without SMTP_URL", () => {
+    const c = loadConfig({ HOLDFAST_MAIL_FROM: "reports@example.com" });
+    expect(c.smtp).toBeNull();
+  });
+
+  test.each([
+    ["smtp://user:p%40ss@mail.example.com:2525", { secure: false, host: "mail.example.com", port: 2525, user: "user", pass: "p@ss" }],
+    ["smtps://user:pw@mail.example.com", { secure: true, host: "mail.example.com", port: 465, user: "user", pass: "pw" }],
+    ["smtp://mail.example.com", { secure: false, host: "mail.example.com", port: 587, user: null, pass: null }],
+  ])("SMTP_URL %s", (url, expected) => {
+    const c = loadConfig({ SMTP_URL: url, HOLDFAST_MAIL_FROM: "Holdfast <reports@example.com>" });
+    expect(c.smtp).toEqual(expected);
+    expect(c.mailFrom).toEqual({ name: "Holdfast", address: "reports@example.com" });
+  });
+
+  test.each([
+    [{ SMTP_URL: "http://mail.example.com", HOLDFAST_MAIL_FROM: "a@example.com" }, "SMTP_URL"],
+    [{ SMTP_URL: "smtp://", HOLDFAST_MAIL_FROM: "a@example.com" }, "SMTP_URL"],
+    [{ SMTP_URL: "smtp://mail.example.com:99999", HOLDFAST_MAIL_FROM: "a@example.com" }, "SMTP_URL"],
+    [{ SMTP_URL: "smtp://mail.example.com/x?y=1", HOLDFAST_MAIL_FROM: "a@example.com" }, "SMTP_URL"],
+    [{ SMTP_URL: "smtp://mail.example.com" }, "HOLDFAST_MAIL_FROM"],
+    [{ SMTP_URL: "smtp://mail.example.com", HOLDFAST_MAIL_FROM: "not an address" }, "HOLDFAST_MAIL_FROM"],
+    [{ HOLDFAST_MAIL_FROM: "Holdfast <nope>" }, "HOLDFAST_MAIL_FROM"],
+  ])("a bad mail setting stops the start naming the variable (%#)", (env, name) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(`Invalid ${name}`);
+  });
+
+  test("a bad SMTP_URL never echoes its password", () => {
+    expect(() => loadConfig({ SMTP_URL: "smtp://user:hunter2@mail.example.com/path", HOLDFAST_MAIL_FROM: "a@example.com" })).not.toThrow("hunter2");
+  });
 });
 
 describe("HOLDFAST_TRUST_PROXY", () => {

@@ -1,6 +1,7 @@
 // The only reader of process.env: validates the environment once and hands out a frozen Config.
 import { z } from "zod";
 import path from "node:path";
+import { parseMailFrom, parseSmtpUrl, type MailFrom, type SmtpSettings } from "./lib/smtp-url.ts";
 
 const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
 
@@ -56,6 +57,9 @@ export interface Config {
   /** How long a rotated signing secret still verifies tokens. */
   signingSecretGraceMs: number;
   resultTokenTtlSeconds: number;
+  /** Outgoing mail: null when SMTP_URL is unset (then nothing is mailed). */
+  smtp: SmtpSettings | null;
+  mailFrom: MailFrom | null;
 }
 
 export class ConfigError extends Error {}
@@ -71,6 +75,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid ${name}: ${issue.message}`);
   }
   const e = parsed.data;
+  const { smtp, mailFrom } = mailSettings(e.SMTP_URL, e.HOLDFAST_MAIL_FROM);
   const publicUrl = e.HOLDFAST_PUBLIC_URL ?? `http://localhost:${e.PORT}`;
   const dataDir = path.resolve(e.HOLDFAST_DATA_DIR);
   return Object.freeze({
@@ -89,7 +94,31 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     apiBodyLimit: 64 * 1024,
     signingSecretGraceMs: 7 * 24 * 60 * 60 * 1000,
     resultTokenTtlSeconds: 15 * 60,
+    smtp,
+    mailFrom,
   });
+}
+
+function mailSettings(smtpUrl: string | undefined, from: string | undefined): { smtp: SmtpSettings | null; mailFrom: MailFrom | null } {
+  let smtp: SmtpSettings | null = null;
+  let mailFrom: MailFrom | null = null;
+  if (smtpUrl !== undefined) {
+    try {
+      smtp = parseSmtpUrl(smtpUrl);
+    } catch (error) {
+      throw new ConfigError(`Invalid SMTP_URL: ${(error as Error).message}`);
+    }
+  }
+  if (from !== undefined) {
+    try {
+      mailFrom = parseMailFrom(from);
+    } catch (error) {
+      throw new ConfigError(`Invalid HOLDFAST_MAIL_FROM: ${(error as Error).message}`);
+    }
+  }
+  // A mail without a sender would be refused by every server: say so at start, not at the first report.
+  if (smtp && !mailFrom) throw new ConfigError("Invalid HOLDFAST_MAIL_FROM: required when SMTP_URL is set (e.g. Holdfast <reports@example.com>)");
+  return { smtp, mailFrom };
 }
 
 /** A config for tests and tools: defaults plus overrides, never the real environment. */
