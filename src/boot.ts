@@ -28,6 +28,10 @@ import { createUserService } from "./modules/users/users.service.ts";
 import { createWorkspaceStore } from "./modules/workspaces/workspaces.store.ts";
 import { createWorkspaceService } from "./modules/workspaces/workspaces.service.ts";
 import { createSmtpMailer, type Mailer } from "./modules/mail/mailer.ts";
+import { createReportStore } from "./modules/reports/reports.store.ts";
+import { createReportService } from "./modules/reports/reports.service.ts";
+import { createReportScheduler } from "./modules/reports/report-scheduler.ts";
+import { createSessionFiguresStore } from "./modules/reports/session-figures.store.ts";
 
 export interface BootOptions {
   config: Readonly<Config>;
@@ -90,6 +94,18 @@ export function createDeps(base: {
     clock,
   );
   const clientIp = createClientIp(config.trustProxyHops);
+  const reportService = createReportService({
+    reportStore: createReportStore({ db }),
+    workspaceService,
+    figures: createSessionFiguresStore({ db }),
+    mailer,
+    clock,
+    publicUrl: config.publicUrl,
+    logger: base.logger,
+  });
+  // Built at every boot, started only by the server; closing the app waits for a pass in progress.
+  const reportScheduler = createReportScheduler({ reportService, logger: base.logger });
+  base.onClose(() => reportScheduler.stop());
   return {
     config,
     db,
@@ -108,6 +124,8 @@ export function createDeps(base: {
     rateLimiter,
     /** Outgoing mail, or null when SMTP_URL is unset: callers skip mail then. */
     mailer,
+    reportService,
+    reportScheduler,
     /** The client IP of a request (socket, or X-Forwarded-For behind trusted proxies). */
     clientIp: clientIp.of,
     rememberSocket: clientIp.remember,

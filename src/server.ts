@@ -21,6 +21,8 @@ export async function serve(config: Readonly<Config> = loadConfig()): Promise<vo
     db: config.dbPath,
     migrationsApplied: booted.migrationsApplied,
   });
+  // Only the server sends scheduled reports (CLI commands and tests never start the scheduler), and only with a mailer.
+  if (booted.deps.mailer) booted.deps.reportScheduler.start();
 
   let stopping = false;
   const shutdown = async (signal: string) => {

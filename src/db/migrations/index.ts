@@ -1,5 +1,6 @@
 // The registry of migrations, in order. Each file is embedded in the binary as text.
 import init from "./0001-init.sql" with { type: "text" };
+import reports from "./0007-reports.sql" with { type: "text" };
 
 export interface Migration {
   version: number;
@@ -7,4 +8,7 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: Migration[] = [{ version: 1, name: "init", sql: init }];
+export const migrations: Migration[] = [
+  { version: 1, name: "init", sql: init },
+  { version: 7, name: "reports", sql: reports },
+];
