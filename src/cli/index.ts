@@ -8,6 +8,7 @@ import { keyCommand } from "./key.ts";
 import { userCommand } from "./user.ts";
 import { backupCommand } from "./backup.ts";
 import { healthCommand } from "./health.ts";
+import { reportCommand } from "./report.ts";
 
 export const HELP = `holdfast ${VERSION}: a self-hosted cancellation platform
 
@@ -16,6 +17,7 @@ Usage:
   holdfast workspace …             create, update, list workspaces; rotate a signing secret
   holdfast key …                   create, list, revoke API keys
   holdfast user create …           create a dashboard login
+  holdfast report …                send or preview a weekly report email; report settings
   holdfast backup FILE             copy the database consistently while the server runs
   holdfast health                  check the running server (for container health checks)
   holdfast --version
@@ -58,6 +60,8 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
         return await keyCommand(rest, io);
       case "user":
         return await userCommand(rest, io);
+      case "report":
+        return await reportCommand(rest, io);
       case "backup":
         return await backupCommand(rest, io);
       case "health":
