@@ -160,15 +160,15 @@ function card(c: Comparison): SafeHtml {
 }
 
 function section(title: string, body: SafeHtml): SafeHtml {
-  return html`<tr><td style="padding:18px 20px 4px;${raw(FONT)}">
-  <h2 style="margin:0 0 8px;font-size:17px;line-height:22px;color:${raw(INK)};">${title}</h2>
+  return html`<tr><td style="padding:18px 16px 4px;${raw(FONT)}">
+  <h2 style="margin:0 4px 8px;font-size:17px;line-height:22px;color:${raw(INK)};">${title}</h2>
   ${body}
 </td></tr>`;
 }
 
 function rowsTable(headers: string[], rows: (string | number)[][], empty: string): SafeHtml {
-  if (rows.length === 0) return html`<p style="margin:0;font-size:15px;color:${raw(MUTED)};">${empty}</p>`;
-  const cell = "padding:7px 6px;border-bottom:1px solid #eceef2;font-size:15px;line-height:20px;";
+  if (rows.length === 0) return html`<p style="margin:0 4px;font-size:15px;color:${raw(MUTED)};">${empty}</p>`;
+  const cell = "padding:7px 4px;border-bottom:1px solid #eceef2;font-size:15px;line-height:20px;";
   return html`<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="${raw(FONT)}color:${raw(INK)};">
   <tr>${headers.map((h, i) => html`<th align="${i === 0 ? "left" : "right"}" style="${raw(cell)}font-size:13px;font-weight:600;color:${raw(MUTED)};">${h}</th>`)}</tr>
   ${rows.map((r) => html`<tr>${r.map((v, i) => html`<td align="${i === 0 ? "left" : "right"}" style="${raw(cell)}">${v}</td>`)}</tr>`)}
@@ -189,7 +189,7 @@ function renderHtml(figures: WeeklyFigures, ctx: ReportLinks, when: string): str
   const issues = issueLines(figures);
   const issueBody =
     issues.lines.length === 0
-      ? html`<p style="margin:0;font-size:15px;line-height:21px;color:${raw(MUTED)};">${issues.empty}</p>`
+      ? html`<p style="margin:0 4px;font-size:15px;line-height:21px;color:${raw(MUTED)};">${issues.empty}</p>`
       : html`<ul style="margin:0;padding-left:20px;font-size:15px;line-height:21px;color:${raw(INK)};">${issues.lines.map((l) => html`<li style="margin:0 0 6px;">${l}</li>`)}</ul>`;
   const title = `${ctx.workspaceName} — weekly retention report`;
 
@@ -203,6 +203,7 @@ function renderHtml(figures: WeeklyFigures, ctx: ReportLinks, when: string): str
 <style>@media (max-width:480px){.card{display:block !important;width:100% !important;box-sizing:border-box;}}</style>
 </head>
 <body style="margin:0;padding:0;background:#f3f4f7;">
+<div role="main" aria-label="${title}">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="background:#f3f4f7;">
 <tr><td align="center" style="padding:16px 8px;">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="max-width:600px;background:#ffffff;border-radius:10px;">
@@ -233,6 +234,7 @@ ${section("Issues detected", issueBody)}
 </table>
 </td></tr>
 </table>
+</div>
 </body>
 </html>
 `.value;
