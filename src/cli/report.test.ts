@@ -8,9 +8,7 @@ import { runCli } from "./index.ts";
 import type { Io } from "./context.ts";
 import { loadConfig } from "../config.ts";
 import { openDatabase } from "../db/open.ts";
-import { migrate } from "../db/migrate.ts";
-import { createDeps } from "../deps.ts";
-import { silentLogger } from "../http/logger.ts";
+import { openApp } from "../boot.ts";
 import { createFixedClock } from "../lib/clock.ts";
 import { lastCompletePeriod } from "../modules/reports/report-period.ts";
 import { deadPort, parseMail, startSmtpServer, type TestSmtpServer } from "../../tests/smtp.ts";
@@ -38,12 +36,10 @@ async function run(argv: string[], env: Record<string, string> = {}) {
 /** A workspace with production and sandbox sessions in the last complete week (by the real clock the CLI uses). */
 async function seed(): Promise<{ id: string; week: string }> {
   const config = loadConfig({ HOLDFAST_DATA_DIR: dataDir, LOG_LEVEL: "silent" });
-  const db = openDatabase(config.dbPath);
-  opened.push(db);
-  migrate(db);
   const week = lastCompletePeriod(Date.now());
   const clock = createFixedClock(week.start + 36 * 3_600_000); // Tuesday noon of that week
-  const deps = createDeps({ config, db, clock, logger: silentLogger });
+  const booted = await openApp({ config, clock });
+  const { deps } = booted;
   const { workspace } = await deps.workspaceService.create({ name: "Acme", plan: "advanced" });
   const start = (environment: "prod" | "sandbox", reason: string, mrr: number) =>
     deps.sessionService.start(workspace, { source: "api", customerId: `cus_${reason}`, environment, context: { mrr }, reason });
@@ -53,6 +49,7 @@ async function seed(): Promise<{ id: string; week: string }> {
   await deps.sessionService.complete(canceled.session, "canceled", null);
   const sandbox = await start("sandbox", "too expensive", 999);
   await deps.sessionService.complete(sandbox.session, "saved", null);
+  await booted.close();
   return { id: workspace.id, week: week.week };
 }
 
