@@ -32,6 +32,7 @@ import { createReportStore } from "./modules/reports/reports.store.ts";
 import { createReportService } from "./modules/reports/reports.service.ts";
 import { createReportScheduler } from "./modules/reports/report-scheduler.ts";
 import { createSessionFiguresStore } from "./modules/reports/session-figures.store.ts";
+import { createNotificationsService } from "./modules/notifications/notifications.service.ts";
 
 export interface BootOptions {
   config: Readonly<Config>;
@@ -73,7 +74,6 @@ export function createDeps(base: {
     ttlSeconds: config.resultTokenTtlSeconds,
   });
   const userService = createUserService({ userStore: createUserStore({ db }), clock });
-  const healthService = createHealthService({ healthStore: createHealthStore({ db }), clock, startedAt, expectedMigrations: migrations.length });
   const retentbaseService = createRetentbaseService({ sessionService, resultTokens, cancelUrl: config.cancelUrl });
   const retainrabbitService = createRetainrabbitService({
     flowService,
@@ -106,6 +106,14 @@ export function createDeps(base: {
   // Built at every boot, started only by the server; closing the app waits for a pass in progress.
   const reportScheduler = createReportScheduler({ reportService, logger: base.logger });
   base.onClose(() => reportScheduler.stop());
+  const notificationsService = createNotificationsService({ mailer, reportService, clock, publicUrl: config.publicUrl, logger: base.logger });
+  const healthService = createHealthService({
+    healthStore: createHealthStore({ db }),
+    clock,
+    startedAt,
+    expectedMigrations: migrations.length,
+    notifications: notificationsService,
+  });
   return {
     config,
     db,
@@ -126,6 +134,8 @@ export function createDeps(base: {
     mailer,
     reportService,
     reportScheduler,
+    /** Mail for other features (invitations, billing warnings); a no-op without SMTP. */
+    notificationsService,
     /** The client IP of a request (socket, or X-Forwarded-For behind trusted proxies). */
     clientIp: clientIp.of,
     rememberSocket: clientIp.remember,

@@ -14,6 +14,12 @@ const healthSchema = z.object({
     .object({
       database: z.enum(["ok", "failing"]),
       migrations: z.object({ applied: z.number(), expected: z.number() }),
+      notifications: z.object({
+        configured: z.boolean().describe("SMTP_URL is set"),
+        smtp: z.string().describe('"ok", "error: …" (the server did not answer a connect + EHLO + login), or "not configured"'),
+        lastReportAt: z.string().nullable().describe("When a scheduled or claimed report was last sent (ISO 8601)"),
+        failedReports: z.number().describe("Report deliveries of the last 28 days waiting for a retry or given up"),
+      }),
     })
     .optional()
     .describe("Only with ?deep=1 and an API key"),
@@ -36,7 +42,7 @@ export function healthRoutes(deps: Deps) {
       detail: {
         tags: ["Health"],
         summary: "Liveness (and deep check)",
-        description: "No key needed for liveness. `?deep=1` also checks the database and migrations and needs an API key.",
+        description: "No key needed for liveness. `?deep=1` also checks the database, migrations and outgoing mail (SMTP), and needs an API key.",
         security: [{}, ...BOTH_KEYS],
         responses: responses({ 200: [healthSchema, "The server is up"], 401: "Deep check without a valid API key", 503: [healthSchema, "A deep check failed"] }),
       },

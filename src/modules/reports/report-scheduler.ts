@@ -9,6 +9,8 @@ export interface ReportScheduler {
   stop(): Promise<void>;
   /** One pass now; a pass already running is awaited instead of overlapped. */
   tick(): Promise<void>;
+  /** Whether start() was called (and not stopped): only the server does. */
+  readonly started: boolean;
 }
 
 export function createReportScheduler(deps: { reportService: ReportService; logger: Logger; intervalMs?: number }): ReportScheduler {
@@ -45,5 +47,8 @@ export function createReportScheduler(deps: { reportService: ReportService; logg
       if (running) await running;
     },
     tick,
+    get started() {
+      return timer !== null;
+    },
   };
 }

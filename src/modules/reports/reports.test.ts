@@ -135,6 +135,16 @@ describe("report settings", () => {
 });
 
 describe("the report scheduler", () => {
+  test("booting the app (as tests and CLI commands do) never starts it; start/stop do", async () => {
+    smtp = await startSmtpServer();
+    const t = await makeTestApp(mailConfig(smtp.port));
+    expect(t.deps.reportScheduler.started).toBe(false);
+    t.deps.reportScheduler.start();
+    expect(t.deps.reportScheduler.started).toBe(true);
+    await t.booted.close(); // closing the app stops it, after any pass in progress
+    expect(t.deps.reportScheduler.started).toBe(false);
+  });
+
   test("a fixed clock moved across Monday 08:00 UTC: each week is sent once, at 08:00, to the recipients", async () => {
     smtp = await startSmtpServer();
     const t = await makeTestApp(mailConfig(smtp.port));
