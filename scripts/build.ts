@@ -13,6 +13,9 @@ export const BUILD_ARGS = [
   "--sourcemap",
   // A bunfig.toml in whatever folder the binary is started from must not change how it runs.
   "--no-compile-autoload-bunfig",
+  // Production mode for Elysia and the app (see src/production-mode.ts): aot handlers precompiled at start-up.
+  "--define",
+  'process.env.NODE_ENV="production"',
   "src/main.ts",
   "--outfile",
   OUTFILE,

@@ -9,6 +9,10 @@ import { retainrabbitRoutes } from "./modules/retainrabbit/retainrabbit.routes.t
 import { docsRoutes } from "./modules/docs/docs.routes.ts";
 import { hostedRoutes } from "./modules/hosted/hosted.routes.ts";
 
+// Request-body limits by route group. Everything else (the API, hosted forms) gets config.apiBodyLimit (64 KiB);
+// a group that needs more opts in with one line here, e.g. ["/dashboard/", 320 * 1024] for a logo upload.
+const BODY_LIMITS_BY_PREFIX: readonly (readonly [prefix: string, bytes: number])[] = [];
+
 export async function createApp(deps: Deps) {
   const assets = await loadAssets();
 
@@ -22,8 +26,10 @@ export async function createApp(deps: Deps) {
     });
   }
 
-  return new Elysia({ name: "holdfast" })
-    .use(httpCore({ logger: deps.logger, bodyLimit: deps.config.apiBodyLimit }))
+  // Production (the compiled binary): compose every route handler at start-up rather than on its first request,
+  // so no request ever pays for code generation. aot stays on (Elysia's default): generated, not dynamic, handlers.
+  return new Elysia({ name: "holdfast", aot: true, precompile: deps.config.production })
+    .use(httpCore({ logger: deps.logger, bodyLimits: { default: deps.config.apiBodyLimit, byPrefix: BODY_LIMITS_BY_PREFIX } }))
     .onAfterHandle(({ request, set }) => {
       // API answers are personal data: never cached by a browser or proxy.
       if (request.url.includes("/api/")) set.headers["cache-control"] ??= "no-store";

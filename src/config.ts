@@ -30,6 +30,7 @@ const envSchema = z.object({
     .refine((n) => n <= 10, "must be true, false or the number of proxies in front (0 to 10)")
     .default(0),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  NODE_ENV: z.string().optional(),
   STRIPE_SECRET_KEY: z.string().optional(),
   STRIPE_WEBHOOK_SECRET: z.string().optional(),
   SMTP_URL: z.string().optional(),
@@ -52,6 +53,8 @@ export interface Config {
   /** How many reverse proxies in front may be believed about the client IP (X-Forwarded-For); 0: none. */
   trustProxyHops: number;
   logLevel: LogLevel;
+  /** NODE_ENV=production (the compiled binary sets it): Elysia's production settings. */
+  production: boolean;
   /** Bytes an API request body may carry. */
   apiBodyLimit: number;
   /** How long a rotated signing secret still verifies tokens. */
@@ -91,6 +94,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ipRateLimitsPerMinute: Object.freeze({ failedKey: 60, result: 1200, hosted: 300, login: 10 }),
     trustProxyHops: e.HOLDFAST_TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
+    production: e.NODE_ENV === "production",
     apiBodyLimit: 64 * 1024,
     signingSecretGraceMs: 7 * 24 * 60 * 60 * 1000,
     resultTokenTtlSeconds: 15 * 60,
@@ -123,5 +127,5 @@ function mailSettings(smtpUrl: string | undefined, from: string | undefined): { 
 
 /** A config for tests and tools: defaults plus overrides, never the real environment. */
 export function testConfig(overrides: Partial<Config> = {}): Readonly<Config> {
-  return Object.freeze({ ...loadConfig({ HOLDFAST_DATA_DIR: ":memory:", LOG_LEVEL: "silent" }), dbPath: ":memory:", ...overrides });
+  return Object.freeze({ ...loadConfig({ HOLDFAST_DATA_DIR: ":memory:", LOG_LEVEL: "silent" }), production: false, dbPath: ":memory:", ...overrides });
 }

@@ -2,6 +2,7 @@
 import { Elysia } from "elysia";
 import { AppError } from "../lib/app-error.ts";
 import type { Logger } from "./logger.ts";
+import { bodyLimitFor, declaredLength, parseBody, readBody, tooLarge, type BodyLimits } from "./body.ts";
 
 interface RequestInfo {
   id: string;
@@ -19,6 +20,14 @@ export function noteWorkspace(request: Request, workspaceId: string): void {
 
 const INCOMING_ID = /^[A-Za-z0-9._-]{8,128}$/;
 const WRITE_METHODS = new Set(["POST", "PUT", "PATCH"]);
+
+/** The path of a request URL without building a URL object (this runs on every request). */
+function pathOf(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  if (start === -1) return "/";
+  const end = url.slice(start).search(/[?#]/);
+  return end === -1 ? url.slice(start) : url.slice(start, start + end);
+}
 
 /** API writes take JSON only: anything else is 415 before any other check of the body. */
 function requireJsonOnApiWrites(request: Request): void {
@@ -41,47 +50,31 @@ function errorBody(status: number, message: string, set: { status?: unknown; hea
   return new Response(JSON.stringify({ error: message }), { status, headers: h });
 }
 
-/** The message for a failed schema check: names the field, never echoes the submitted value. */
-function validationMessage(error: unknown): string {
-  const all = (error as { all?: { path?: string; message?: string; summary?: string }[] }).all ?? [];
-  const first = all[0];
-  if (!first) return "Invalid request";
-  const path = String(first.path ?? "").replace(/^\//, "").replace(/\//g, ".");
-  const message = (first.message ?? first.summary ?? "is invalid").replace(/^Invalid input: /, "");
-  // Elysia names the whole body "root".
-  return path && path !== "root" ? `${path}: ${message}` : `Request body: ${message}`;
-}
-
-export function httpCore({ logger, bodyLimit }: { logger: Logger; bodyLimit: number }) {
+export function httpCore({ logger, bodyLimits }: { logger: Logger; bodyLimits: BodyLimits }) {
   return new Elysia({ name: "http-core" })
     .onRequest(({ request, set }) => {
       const incoming = request.headers.get("x-request-id");
       const id = incoming && INCOMING_ID.test(incoming) ? incoming : crypto.randomUUID();
       requests.set(request, { id, start: performance.now() });
       set.headers["x-request-id"] = id;
-      if (WRITE_METHODS.has(request.method)) {
-        const length = Number(request.headers.get("content-length") ?? 0);
-        if (length > bodyLimit) throw new AppError(413, `Request body must be at most ${bodyLimit} bytes`);
+      // A declared length over the limit is refused before a byte is read (even on a route that does not exist).
+      const declared = declaredLength(request);
+      if (declared !== null && declared > 0) {
+        const limit = bodyLimitFor(bodyLimits, pathOf(request.url));
+        if (declared > limit) throw tooLarge(limit);
       }
     })
     // Checked in parse and transform, not onRequest, so only a route that exists answers 415 (an unknown one
     // answers 404); transform covers requests without a body, which Elysia does not parse.
     .onTransform({ as: "global" }, ({ request }) => requireJsonOnApiWrites(request))
+    // Every body is read here, within its route group's limit, whatever its type: Elysia's own parsers would
+    // buffer without a bound. JSON is depth-checked in a linear pre-scan before JSON.parse.
     .onParse({ as: "global" }, async ({ request, contentType }) => {
-      if (!contentType?.toLowerCase().startsWith("application/json")) {
-        requireJsonOnApiWrites(request);
-        return;
-      }
-      // Read the text ourselves: a chunked body has no Content-Length to check up front.
-      const bytes = await request.arrayBuffer();
-      if (bytes.byteLength > bodyLimit) throw new AppError(413, `Request body must be at most ${bodyLimit} bytes`);
-      const text = new TextDecoder().decode(bytes);
-      if (text.trim() === "") throw new AppError(400, "Request body must be a JSON object");
-      try {
-        return JSON.parse(text);
-      } catch {
-        throw new AppError(400, "Request body is not valid JSON");
-      }
+      const mediaType = (contentType ?? "").trim().toLowerCase();
+      if (mediaType !== "application/json") requireJsonOnApiWrites(request);
+      if (!request.body) return;
+      const bytes = await readBody(request, bodyLimitFor(bodyLimits, pathOf(request.url)));
+      return parseBody(bytes, mediaType, request.headers.get("content-type") ?? "");
     })
     .onError({ as: "global" }, ({ code, error, set, request }) => {
       // Elysia wraps whatever a parser throws in a ParseError: unwrap ours (413, bad JSON).
@@ -90,7 +83,9 @@ export function httpCore({ logger, bodyLimit }: { logger: Logger; bodyLimit: num
       if (error instanceof AppError) return errorBody(error.status, error.message, set, error.headers);
       switch (code) {
         case "VALIDATION":
-          return errorBody(400, validationMessage(error), set);
+          // Route schemas go through checked() and throw our AppError instead; never read this error's
+          // message or `.all` (both serialize the submitted value).
+          return errorBody(400, "The request is invalid", set);
         case "PARSE":
           return errorBody(400, "Request body could not be parsed", set);
         case "NOT_FOUND":

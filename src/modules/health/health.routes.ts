@@ -5,6 +5,7 @@ import type { Deps } from "../../boot.ts";
 import { presentedKey } from "../../http/auth.ts";
 import { AppError } from "../../lib/app-error.ts";
 import { BOTH_KEYS, responses } from "../../http/openapi-docs.ts";
+import { checked } from "../../http/validation.ts";
 
 const healthSchema = z.object({
   status: z.enum(["ok", "degraded"]),
@@ -38,7 +39,7 @@ export function healthRoutes(deps: Deps) {
       return result;
     },
     {
-      query: z.object({ deep: z.string().optional() }),
+      query: checked(z.object({ deep: z.string().optional() }), "Query"),
       detail: {
         tags: ["Health"],
         summary: "Liveness (and deep check)",

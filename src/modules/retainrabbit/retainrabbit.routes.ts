@@ -3,6 +3,7 @@ import { Elysia } from "elysia";
 import type { Deps } from "../../boot.ts";
 import { apiKeyAuth } from "../../http/auth.ts";
 import { BOTH_KEYS, errors, responses } from "../../http/openapi-docs.ts";
+import { checked } from "../../http/validation.ts";
 import {
   flowDetailResponse,
   flowListResponse,
@@ -33,7 +34,7 @@ export function retainrabbitRoutes(deps: Deps) {
     })
     .get("/api/v1/flows/:id", async ({ params, workspace }) => ({ data: await rabbit.getFlow(workspace, params.id) }), {
       apiKey: "read",
-      params: idParams,
+      params: checked(idParams, "Path"),
       detail: {
         tags: TAGS,
         summary: "Get a flow",
@@ -57,7 +58,7 @@ export function retainrabbitRoutes(deps: Deps) {
             if (b.customerId === undefined && b.userId !== undefined) b.customerId = b.userId;
           }
         },
-        body: startSessionBody,
+        body: checked(startSessionBody),
         detail: {
           tags: TAGS,
           summary: "Start a session",
@@ -86,7 +87,7 @@ export function retainrabbitRoutes(deps: Deps) {
       async ({ params, apiKey, workspace }) => ({ data: await rabbit.getSession(workspace, apiKey, params.id) }),
       {
         apiKey: "read",
-        params: idParams,
+        params: checked(idParams, "Path"),
         detail: {
           tags: TAGS,
           summary: "Get a session",
@@ -101,7 +102,7 @@ export function retainrabbitRoutes(deps: Deps) {
       async ({ query, apiKey, workspace }) => ({ data: await rabbit.stats(workspace, apiKey, query.window) }),
       {
         apiKey: "read",
-        query: statsQuery,
+        query: checked(statsQuery, "Query"),
         detail: {
           tags: TAGS,
           summary: "Recovery stats",

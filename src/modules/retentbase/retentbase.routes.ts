@@ -4,6 +4,7 @@ import type { Deps } from "../../boot.ts";
 import { apiKeyAuth } from "../../http/auth.ts";
 import { rateLimit } from "../../http/rate-limit.ts";
 import { BOTH_KEYS, errors, responses } from "../../http/openapi-docs.ts";
+import { checked } from "../../http/validation.ts";
 import { cancelLinkBody, cancelLinkResponse, diagnosticsSchema, resultBody, resultPayloadSchema, sessionIdParams } from "./retentbase.schemas.ts";
 
 // The guide spells fields both ways; accept the snake_case forms as aliases.
@@ -28,7 +29,7 @@ export function retentbaseRoutes(deps: Deps) {
           for (const [from, to] of ALIASES) if (b[to] === undefined && b[from] !== undefined) b[to] = b[from];
         }
       },
-      body: cancelLinkBody,
+      body: checked(cancelLinkBody),
       detail: {
         tags: ["RetentBase"],
         summary: "Create a hosted cancel link",
@@ -46,7 +47,7 @@ export function retentbaseRoutes(deps: Deps) {
       {
         rateLimit: "result",
         parse: "json",
-        body: resultBody,
+        body: checked(resultBody),
         detail: {
           tags: ["RetentBase"],
           summary: "Verify a result token",
@@ -66,7 +67,7 @@ export function retentbaseRoutes(deps: Deps) {
       ({ params, apiKey, workspace }) => retentbase.diagnostics(workspace, apiKey, params.session_id),
       {
         apiKey: "read",
-        params: sessionIdParams,
+        params: checked(sessionIdParams, "Path"),
         detail: {
           tags: ["RetentBase"],
           summary: "Session diagnostics (Advanced)",
