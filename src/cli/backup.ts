@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { Database } from "bun:sqlite";
 import { loadConfig } from "../config.ts";
-import { openDatabase } from "../db/open.ts";
+import { ensurePrivateFile, openDatabase } from "../db/open.ts";
 import { parse } from "./args.ts";
 import { CliError, type Io } from "./context.ts";
 
@@ -25,6 +25,9 @@ export async function backupCommand(args: string[], io: Io): Promise<number> {
   if (!existsSync(path.dirname(destination))) throw new CliError(`Folder ${path.dirname(destination)} does not exist`);
   const db = openDatabase(config.dbPath);
   try {
+    // The copy holds the signing secrets too: create it empty and owner-only first (VACUUM INTO accepts an
+    // empty file), so it is never readable by others, not even while it is being written.
+    ensurePrivateFile(destination);
     // VACUUM INTO reads one snapshot of the database, so writers may go on while it copies.
     db.run("vacuum into ?", [destination]);
   } finally {

@@ -1,8 +1,9 @@
 // RetentBase-compatible routes: cancel links, result verification, session diagnostics.
 import { Elysia } from "elysia";
 import type { Deps } from "../../boot.ts";
-import { apiKeyAuth } from "../../http/auth.ts";
-import { rateLimit } from "../../http/rate-limit.ts";
+import { apiKeyAuth, presentedKey } from "../../http/auth.ts";
+import { rateLimit, rateLimitError } from "../../http/rate-limit.ts";
+import { AppError } from "../../lib/app-error.ts";
 import { BOTH_KEYS, errors, responses } from "../../http/openapi-docs.ts";
 import { checked } from "../../http/validation.ts";
 import { cancelLinkBody, cancelLinkResponse, diagnosticsSchema, resultBody, resultPayloadSchema, sessionIdParams } from "./retentbase.schemas.ts";
@@ -15,7 +16,21 @@ const ALIASES: [string, string][] = [
 ];
 
 export function retentbaseRoutes(deps: Deps) {
-  const { retentbaseService: retentbase } = deps;
+  const { retentbaseService: retentbase, keyService, rateLimiter, clientIp } = deps;
+
+  /** The workspace of an optional API key; a bad one counts against the per-IP failed-key budget, as everywhere. */
+  async function keyWorkspaceId(request: Request): Promise<string | undefined> {
+    const raw = presentedKey(request.headers);
+    if (raw === null) return undefined;
+    const ip = clientIp(request);
+    const failures = rateLimiter.peek("failedKey", ip);
+    if (!failures.allowed) throw rateLimitError(failures);
+    const apiKey = await keyService.authenticate(raw);
+    if (apiKey) return apiKey.workspaceId;
+    const decision = rateLimiter.hit("failedKey", ip);
+    throw decision.allowed ? new AppError(401, "Invalid or revoked API key") : rateLimitError(decision);
+  }
+
   return new Elysia({ name: "retentbase-routes" })
     .use(apiKeyAuth(deps))
     .use(rateLimit(deps))
@@ -43,7 +58,7 @@ export function retentbaseRoutes(deps: Deps) {
     })
     .post(
       "/api/public/cancel/result",
-      ({ body }) => retentbase.verifyResult(body.token),
+      async ({ body, request }) => retentbase.verifyResult(body, await keyWorkspaceId(request)),
       {
         rateLimit: "result",
         parse: "json",
@@ -51,12 +66,13 @@ export function retentbaseRoutes(deps: Deps) {
         detail: {
           tags: ["RetentBase"],
           summary: "Verify a result token",
-          description: "Verifies the signed ci_result_token from the callback URL fragment and returns the trusted outcome. No API key.",
-          security: [],
+          description:
+            "Verifies the signed ci_result_token from the callback URL fragment and returns the trusted outcome. No API key needed; with `workspaceId` or a key, a token of any other workspace is refused.",
+          security: [{}, ...BOTH_KEYS],
           responses: responses({
             200: [resultPayloadSchema, "Token valid; the trusted result payload"],
-            400: "Missing, malformed or forged token",
-            401: "Expired token",
+            400: "Missing, malformed or forged token, outside the token policy, or of another workspace",
+            401: "Expired token, or an invalid API key",
             ...errors(413, 415, 429),
           }),
         },

@@ -23,7 +23,11 @@ export const cancelLinkResponse = z.object({
 
 export const sessionIdParams = z.object({ session_id: z.string() });
 
-export const resultBody = z.object({ token: z.string().min(1, "is required").max(8192) });
+export const resultBody = z.object({
+  token: z.string().min(1, "is required").max(8192),
+  workspaceId: z.string().min(1).max(100).optional().describe("Accept only a token of this workspace (an API key scopes the same way)"),
+});
+export type ResultBody = z.infer<typeof resultBody>;
 
 export const resultPayloadSchema = z.object({
   valid: z.literal(true),

@@ -9,7 +9,7 @@ import type { Session } from "../sessions/sessions.store.ts";
 import type { SessionContext } from "../sessions/sessions.schemas.ts";
 import { assertWritable, resolveReturnUrl } from "../workspaces/workspaces.service.ts";
 import type { Workspace } from "../workspaces/workspaces.store.ts";
-import type { CancelLinkBody } from "./retentbase.schemas.ts";
+import type { CancelLinkBody, ResultBody } from "./retentbase.schemas.ts";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -45,9 +45,14 @@ export function createRetentbaseService(deps: { sessionService: SessionService; 
       };
     },
 
-    /** The trusted payload of a result token, with the guide's aliases. */
-    async verifyResult(token: string) {
-      const p = await resultTokens.verify(token);
+    /**
+     * The trusted payload of a result token, with the guide's aliases. Scoped to a workspace when the caller
+     * names one (`workspaceId`) or presented an API key (`keyWorkspaceId`): a token of any other is refused.
+     */
+    async verifyResult(body: ResultBody, keyWorkspaceId?: string) {
+      if (keyWorkspaceId !== undefined && body.workspaceId !== undefined && body.workspaceId !== keyWorkspaceId)
+        throw new AppError(400, "workspaceId: does not match the API key's workspace");
+      const p = await resultTokens.verify(body.token, { workspaceId: keyWorkspaceId ?? body.workspaceId });
       return { valid: true as const, ...p, sessionId: p.sid, session_id: p.sid, userId: p.sub };
     },
 

@@ -247,6 +247,77 @@ describe("POST /api/public/cancel/result", () => {
     for (const [name, body] of cases) await runScenario(t, { name, method: "POST", url: "/api/public/cancel/result", body, expectStatus: 400, expectError: "token" });
   });
 
+  describe("the token policy, not just the signature (forged tokens signed with the real secret)", () => {
+    const TTL = 15 * 60;
+    /** A token signed with this workspace's real secret and kid, with the claims the test chooses. */
+    async function forge(claims: { iat: number; exp: number }, overrides: Record<string, unknown> = {}) {
+      const { token } = await savedToken();
+      const payload = JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString());
+      return new SignJWT({ ...payload, ...claims, ...overrides })
+        .setProtectedHeader({ alg: "HS256", typ: RESULT_TOKEN_TYPE, kid: decodeProtectedHeader(token).kid! })
+        .sign(new TextEncoder().encode(ws.signingSecret));
+    }
+    const now = () => Math.floor(t.clock.now() / 1000);
+    const verify = (token: string, extra: Record<string, unknown> = {}, key?: string) =>
+      t.request("POST", "/api/public/cancel/result", { body: { token, ...extra }, key });
+
+    test("a year-long exp is refused even though it has not passed", async () => {
+      const token = await forge({ iat: now(), exp: now() + 365 * 24 * 3600 });
+      await runScenario(t, { name: "long exp", method: "POST", url: "/api/public/cancel/result", body: { token }, expectStatus: 400, expectError: "token: lives longer" });
+    });
+
+    test("exp - iat one second over the lifetime is refused; exactly the lifetime passes", async () => {
+      expect((await verify(await forge({ iat: now(), exp: now() + TTL + 1 }))).status).toBe(400);
+      expect((await verify(await forge({ iat: now(), exp: now() + TTL }))).status).toBe(200);
+    });
+
+    test("an iat more than 30 s in the future is refused; within the clock tolerance it passes", async () => {
+      const ahead = await forge({ iat: now() + 3600, exp: now() + 3600 + TTL });
+      await runScenario(t, { name: "future iat", method: "POST", url: "/api/public/cancel/result", body: { token: ahead }, expectStatus: 400, expectError: "token: issued in the future" });
+      expect((await verify(await forge({ iat: now() + 31, exp: now() + 31 + TTL }))).status).toBe(400);
+      expect((await verify(await forge({ iat: now() + 20, exp: now() + 20 + TTL }))).status).toBe(200);
+    });
+
+    test("an iat older than the lifetime (+ 30 s tolerance) is expired even while exp is still ahead", async () => {
+      const old = await forge({ iat: now() - TTL - 31, exp: now() + 10 });
+      await runScenario(t, { name: "old iat", method: "POST", url: "/api/public/cancel/result", body: { token: old }, expectStatus: 401, expectError: "expired" });
+      const aged = await forge({ iat: now() - TTL - 31, exp: now() - 31 });
+      await runScenario(t, { name: "aged", method: "POST", url: "/api/public/cancel/result", body: { token: aged }, expectStatus: 401, expectError: "expired" });
+    });
+
+    test("a token without iat or exp is refused", async () => {
+      const { token } = await savedToken();
+      const payload = JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString());
+      const kid = decodeProtectedHeader(token).kid!;
+      for (const drop of ["iat", "exp"]) {
+        const { [drop]: _, ...rest } = payload;
+        const forged = await new SignJWT(rest).setProtectedHeader({ alg: "HS256", typ: RESULT_TOKEN_TYPE, kid }).sign(new TextEncoder().encode(ws.signingSecret));
+        expect((await verify(forged)).status).toBe(400);
+      }
+    });
+  });
+
+  describe("scoped to a workspace", () => {
+    test("workspaceId: this workspace's token passes, another workspace's is refused", async () => {
+      const { token } = await savedToken();
+      const other = await seedWorkspace(t, { name: "Other" });
+      const ok = await t.request("POST", "/api/public/cancel/result", { body: { token, workspaceId: ws.id } });
+      expect(ok.status).toBe(200);
+      expect((await ok.json()).aud).toBe(ws.id);
+      await runScenario(t, { name: "other ws", method: "POST", url: "/api/public/cancel/result", body: { token, workspaceId: other.id }, expectStatus: 400, expectError: "token: not issued for this workspace" });
+    });
+
+    test("an API key scopes to its workspace; a bad key is 401; a contradicting workspaceId is 400", async () => {
+      const { token } = await savedToken();
+      const other = await seedWorkspace(t, { name: "Other" });
+      expect((await t.request("POST", "/api/public/cancel/result", { key: ws.readKey, body: { token } })).status).toBe(200);
+      expect((await t.request("POST", "/api/public/cancel/result", { headers: { "x-api-key": ws.liveKey }, body: { token } })).status).toBe(200);
+      await runScenario(t, { name: "other key", method: "POST", url: "/api/public/cancel/result", key: other.readKey, body: { token }, expectStatus: 400, expectError: "token: not issued for this workspace" });
+      await runScenario(t, { name: "bad key", method: "POST", url: "/api/public/cancel/result", key: "hf_live_nope", body: { token }, expectStatus: 401, expectError: "API key" });
+      await runScenario(t, { name: "mismatch", method: "POST", url: "/api/public/cancel/result", key: other.readKey, body: { token, workspaceId: ws.id }, expectStatus: 400, expectError: "workspaceId" });
+    });
+  });
+
   test("a rotated secret keeps verifying earlier tokens during the grace period", async () => {
     const { token } = await savedToken();
     await t.deps.workspaceService.rotateSecret(ws.id);
