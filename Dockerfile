@@ -9,13 +9,14 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build \
  && ./dist/holdfast --version \
- && mkdir -p /empty-data
+ && mkdir -p -m 700 /empty-data
 
 # ---- runtime: glibc and nothing else (no shell, no package manager), as a non-root user ----
 FROM gcr.io/distroless/cc-debian12:nonroot AS runtime
 COPY --from=build /src/dist/holdfast /usr/local/bin/holdfast
-# An empty /data owned by the non-root user, so a fresh named volume starts out writable by it.
-COPY --from=build --chown=65532:65532 /empty-data /data
+# An empty /data owned by the non-root user, so a fresh named volume starts out writable by it, and 0700
+# (it holds the signing secrets), which a fresh named volume copies.
+COPY --from=build --chown=65532:65532 --chmod=700 /empty-data /data
 USER 65532:65532
 ENV HOLDFAST_DATA_DIR=/data \
     PORT=3000 \

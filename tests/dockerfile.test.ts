@@ -123,6 +123,8 @@ describe("Dockerfile", () => {
     // The volume's mount point belongs to that user, or a fresh volume would not be writable.
     const data = all(runtime, "COPY").map(parseCopy).find((c) => c.dest === "/data");
     expect(data?.flags.chown).toBe(user);
+    // …and closed to everyone else: the database holds the signing secrets in plaintext.
+    expect(data?.flags.chmod).toBe("700");
   });
 
   test("exposes 3000 and checks its health with the binary's own command", async () => {
