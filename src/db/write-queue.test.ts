@@ -1,4 +1,7 @@
-import { describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { openDatabase } from "./open.ts";
 import { createWriteQueue } from "./write-queue.ts";
 
@@ -24,5 +27,64 @@ describe("createWriteQueue", () => {
     const results = await Promise.allSettled([1, 2, 2, 3].map((x) => queue.enqueue(() => void insert.run(x))));
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled"]);
     expect(db.query("select x from t order by x").all()).toEqual([{ x: 1 }, { x: 2 }, { x: 3 }]);
+  });
+});
+
+describe("createWriteQueue under another connection's write lock", () => {
+  const files: string[] = [];
+  afterAll(() => {
+    for (const dir of files) rmSync(dir, { recursive: true, force: true });
+  });
+  function twoConnections() {
+    const dir = mkdtempSync(path.join(tmpdir(), "hf-queue-"));
+    files.push(dir);
+    const file = path.join(dir, "q.db");
+    const ours = openDatabase(file);
+    ours.run("create table t (x integer primary key)");
+    const theirs = openDatabase(file);
+    return { ours, theirs };
+  }
+
+  test("waits on a timer, not in SQLite's busy handler: the event loop keeps turning, and the write lands after", async () => {
+    const { ours, theirs } = twoConnections();
+    const queue = createWriteQueue(ours);
+    theirs.run("begin immediate");
+    theirs.run("insert into t values (1)");
+    let landed = false;
+    const write = queue.enqueue(() => ours.query("insert into t values (2)").run().changes).then((changes) => {
+      landed = true;
+      return changes;
+    });
+    // Ticks of 10 ms for 300 ms: SQLite's busy handler would freeze them all (busy_timeout is 5 s).
+    const ticks: number[] = [];
+    const start = performance.now();
+    while (performance.now() - start < 300) {
+      await Bun.sleep(10);
+      ticks.push(performance.now());
+    }
+    // Generous (a loaded box deschedules us now and then); SQLite's busy handler would freeze it for 5 s.
+    const longestGap = Math.max(...ticks.map((t, i) => t - (i ? ticks[i - 1] : start)));
+    expect(longestGap).toBeLessThan(1000);
+    expect(landed).toBe(false);
+    theirs.run("commit");
+    expect(await write).toBe(1);
+    expect(ours.query("select x from t order by x").all()).toEqual([{ x: 1 }, { x: 2 }]);
+    // The connection's own timeout is back for anyone writing outside the queue.
+    expect(ours.query("pragma busy_timeout").get()).toEqual({ timeout: 5000 });
+    theirs.close();
+    ours.close();
+  });
+
+  test("gives up with 503 after maxWaitMs, and the next write goes through once the lock is gone", async () => {
+    const { ours, theirs } = twoConnections();
+    const queue = createWriteQueue(ours, { maxWaitMs: 100 });
+    theirs.run("begin immediate");
+    const refused = await queue.enqueue(() => ours.query("insert into t values (2)").run()).catch((e) => e);
+    expect(refused).toMatchObject({ status: 503 });
+    theirs.run("rollback");
+    await queue.enqueue(() => ours.query("insert into t values (3)").run());
+    expect(ours.query("select x from t").all()).toEqual([{ x: 3 }]);
+    theirs.close();
+    ours.close();
   });
 });

@@ -33,7 +33,9 @@ export function createKeyService({ keyStore, clock }: { keyStore: KeyStore; cloc
       if (!key || key.revokedAt !== null) return null;
       const now = clock.now();
       if (key.lastUsedAt === null || now - key.lastUsedAt > TOUCH_EVERY_MS) {
-        await keyStore.touch(key.id, now);
+        // Best effort and not awaited: a request never waits for its key's last-use stamp (a backup holding the
+        // write lock would otherwise hold up every authenticated request).
+        keyStore.touch(key.id, now).catch(() => {});
         key.lastUsedAt = now;
       }
       return key;

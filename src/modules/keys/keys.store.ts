@@ -1,6 +1,7 @@
 // SQL for API keys: only hashes and display prefixes are stored.
 import type { Database } from "bun:sqlite";
 import type { KeyMode, Scope } from "./keys.schemas.ts";
+import { writeQueueFor } from "../../db/write-queue.ts";
 
 export interface ApiKey {
   id: string;
@@ -65,8 +66,9 @@ export function createKeyStore({ db }: { db: Database }) {
     async listByWorkspace(workspaceId: string): Promise<ApiKey[]> {
       return (byWorkspace.all(workspaceId) as KeyRow[]).map(toKey);
     },
+    /** Queued like every serving-time write: a held write lock delays it, never the event loop. */
     async touch(id: string, at: number): Promise<void> {
-      touch.run(at, id);
+      await writeQueueFor(db).enqueue(() => touch.run(at, id));
     },
     async revoke(id: string, at: number): Promise<boolean> {
       return revoke.run(at, id).changes > 0;

@@ -1,6 +1,6 @@
 // SQL for cancellation sessions: one table, whichever API or page started them.
 import type { Database } from "bun:sqlite";
-import { createWriteQueue } from "../../db/write-queue.ts";
+import { writeQueueFor } from "../../db/write-queue.ts";
 import type { OfferConfig } from "../flows/flows.schemas.ts";
 import type { Environment, FinalOutcome, Metadata, Outcome, SessionContext, SessionSource, SessionState, SessionStep } from "./sessions.schemas.ts";
 
@@ -99,8 +99,9 @@ const COLUMNS = `id, workspace_id, flow_id, source, customer_id, subscription_id
   completed_at, expires_at`;
 
 export function createSessionStore({ db }: { db: Database }) {
-  // New sessions are the hot write (every cancel link): they go through group commit.
-  const writes = createWriteQueue(db);
+  // Every write goes through the connection's write queue: group commit for the hot insert (every cancel
+  // link), and none of them ever sleeps the event loop while a backup or the CLI holds the write lock.
+  const writes = writeQueueFor(db);
   const insert = db.query(
     `insert into sessions (id, workspace_id, flow_id, source, customer_id, subscription_id, environment, context,
        metadata, return_url, link_token_hash, origin_key, csrf_token, reason, created_at, expires_at)
@@ -170,21 +171,21 @@ export function createSessionStore({ db }: { db: Database }) {
       return row ? toSession(row) : null;
     },
     async setLinkHash(id: string, hash: string, expiresAt: number): Promise<void> {
-      setLinkHash.run(hash, expiresAt, id);
+      await writes.enqueue(() => setLinkHash.run(hash, expiresAt, id));
     },
     async markOpened(id: string, at: number): Promise<void> {
-      markOpened.run(at, id);
+      await writes.enqueue(() => markOpened.run(at, id));
     },
     async markExpired(id: string): Promise<void> {
-      markExpired.run(id);
+      await writes.enqueue(() => markExpired.run(id));
     },
     async saveProgress(id: string, step: SessionStep, reason: string | null, feedback: string | null): Promise<boolean> {
-      return progress.run(step, reason, feedback, id).changes > 0;
+      return writes.enqueue(() => progress.run(step, reason, feedback, id).changes > 0);
     },
     /** Records the outcome once: false when the session was already decided (double submit, reload). */
     async complete(id: string, c: Completion): Promise<boolean> {
-      const result = complete.run(c.outcome, c.offer ? JSON.stringify(c.offer) : null, c.recoveredMrrCents, c.completedAt, c.completedAt, id);
-      return result.changes > 0;
+      const offer = c.offer ? JSON.stringify(c.offer) : null;
+      return writes.enqueue(() => complete.run(c.outcome, offer, c.recoveredMrrCents, c.completedAt, c.completedAt, id).changes > 0);
     },
     async listRecent(workspaceId: string, environment: Environment, limit: number): Promise<Session[]> {
       return (recent.all(workspaceId, environment, limit) as SessionRow[]).map(toSession);
