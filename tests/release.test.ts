@@ -181,6 +181,11 @@ describe("release binary", () => {
       const log = await new Response(server!.stdout).text();
       const lines = log.trim().split("\n").map((l) => JSON.parse(l));
       expect(lines.at(-1)).toMatchObject({ level: "info", msg: "stopped" });
+      // The binary runs with the production settings the build bakes in (NODE_ENV=production, precompile).
+      expect(lines.find((l) => l.msg === "holdfast started")).toMatchObject({ production: true });
+      // …and keeps its secrets to itself: the data folder it created is 0700, the database 0600.
+      expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+      expect(statSync(path.join(dataDir, "holdfast.db")).mode & 0o777).toBe(0o600);
       const wal = path.join(dataDir, "holdfast.db-wal");
       expect(existsSync(wal) ? statSync(wal).size : 0).toBe(0);
       await expect(fetch(url("/api/health"))).rejects.toThrow();
