@@ -29,7 +29,9 @@ const SERVE_HELP = `Usage:
 
 Starts the server. Configuration comes from the environment:
   PORT (3000), HOST (0.0.0.0), HOLDFAST_DATA_DIR (./data), HOLDFAST_PUBLIC_URL (http://localhost:PORT),
-  HOLDFAST_CANCEL_URL (the public URL), HOLDFAST_RATE_LIMIT (600 a minute per key), LOG_LEVEL (info).`;
+  HOLDFAST_CANCEL_URL (the public URL), HOLDFAST_RATE_LIMIT (600 a minute per key), LOG_LEVEL (info),
+  SMTP_URL (smtp://user:pass@host:port or smtps://…; unset: no mail) and HOLDFAST_MAIL_FROM (the sender).
+With SMTP_URL set, the server also sends the weekly report emails (Monday 08:00 UTC).`;
 
 /** Runs a command; returns its exit code, or null when the server was started and keeps running. */
 export async function runCli(argv: string[], io: Io = processIo): Promise<number | null> {
