@@ -10,7 +10,7 @@ const MESSAGE = {
   subject: "Weekly report — Acme",
   text: "Sessions: 12\nSave rate: 41.7 %",
   html: "<p>Sessions: <b>12</b></p>",
-  unsubscribeUrl: "https://holdfast.acme.test/dashboard/settings#reports",
+  unsubscribeUrl: "https://holdfast.acme.test/dashboard/settings/reports",
 };
 
 let server: TestSmtpServer | null = null;
@@ -32,7 +32,7 @@ describe("SMTP mailer", () => {
     expect(mail.secure).toBe(false);
     const { headers, parts } = parseMail(mail.raw);
     expect(headers.from).toBe("Holdfast Reports <reports@holdfast.test>");
-    expect(headers["list-unsubscribe"]).toBe("<https://holdfast.acme.test/dashboard/settings#reports>");
+    expect(headers["list-unsubscribe"]).toBe("<https://holdfast.acme.test/dashboard/settings/reports>");
     expect(headers["auto-submitted"]).toBe("auto-generated");
     expect(parts.map((p) => p.contentType)).toEqual(["text/plain", "text/html"]);
     expect(parts[0].body.trim()).toBe(MESSAGE.text);

@@ -92,7 +92,7 @@ describe("the weekly report's figures", () => {
     expect(report.text).toContain("Offers\n  discount: 2 acceptances, $99.99 MRR recovered\n  pause: 1 acceptance, $30.00 MRR recovered\n");
     expect(report.text).toContain("Dashboard: http://localhost:3000/dashboard\n");
     expect(report.text).toContain("This week's sessions: http://localhost:3000/dashboard/sessions?from=2026-11-09&to=2026-11-15\n");
-    expect(report.text).toContain("Change the recipients or stop these emails: http://localhost:3000/dashboard/settings#reports");
+    expect(report.text).toContain("Change the recipients or stop these emails: http://localhost:3000/dashboard/settings/reports");
     expect(report.text).not.toContain("missing a feature");
     expect(report.html).toContain("$129.99");
     expect(report.html).not.toMatch(/<img|src=|url\(/i);
@@ -163,7 +163,7 @@ describe("the report scheduler", () => {
     expect(mail.to.sort()).toEqual(["cfo@acme.test", "owner@acme.test"]);
     const { headers, parts } = parseMail(mail.raw);
     expect(headers.subject).toContain("(9–15 Nov 2026)");
-    expect(headers["list-unsubscribe"]).toBe("<http://localhost:3000/dashboard/settings#reports>");
+    expect(headers["list-unsubscribe"]).toBe("<http://localhost:3000/dashboard/settings/reports>");
     expect(parts.map((p) => p.contentType)).toEqual(["text/plain", "text/html"]);
     expect(parts[0].body).toContain("2026-W46 (9–15 Nov 2026, UTC)");
 

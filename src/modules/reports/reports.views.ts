@@ -17,7 +17,7 @@ export interface ReportLinks {
 }
 
 /** The dashboard settings section where recipients and the schedule are changed (List-Unsubscribe points here). */
-export const reportSettingsUrl = (publicUrl: string) => `${publicUrl}/dashboard/settings#reports`;
+export const reportSettingsUrl = (publicUrl: string) => `${publicUrl}/dashboard/settings/reports`;
 
 const TOP_REASONS = 5;
 const usd = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
