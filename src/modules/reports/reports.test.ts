@@ -294,6 +294,31 @@ describe("the report scheduler", () => {
     expect(await t.deps.reportService.status(ws.id)).toEqual({ lastReportAt: "2026-11-16T08:01:00.000Z", failedReports: 0 });
   });
 
+  test("a claimed manual send takes over a week waiting for a retry; failing, it puts the week back as it was", async () => {
+    smtp = await startSmtpServer();
+    smtp.failWith("Try again later");
+    const t = await makeTestApp(mailConfig(smtp.port));
+    const ws = await seedWorkspace(t);
+    t.clock.set(at("2026-11-14T10:00:00Z"));
+    await t.deps.reportService.updateSettings(ws.id, { schedule: "weekly", recipients: ["owner@acme.test"] });
+    t.clock.set(at("2026-11-16T08:00:00Z"));
+    await t.deps.reportScheduler.tick();
+    const waiting = (await t.deps.reportService.deliveries(ws.id))[0];
+    expect(waiting).toMatchObject({ status: "retrying", attempts: 1, trigger: "schedule" });
+
+    await expect(t.deps.reportService.sendClaimed(ws.id, "2026-W46")).rejects.toThrow("SMTP send via");
+    expect((await t.deps.reportService.deliveries(ws.id))[0]).toMatchObject({ status: "retrying", attempts: 1, trigger: "schedule", nextAttemptAt: waiting.nextAttemptAt });
+
+    smtp.failWith(null);
+    expect(await t.deps.reportService.sendClaimed(ws.id, "2026-W46")).toEqual({ status: "sent", week: "2026-W46", recipients: ["owner@acme.test"] });
+    expect((await t.deps.reportService.deliveries(ws.id))[0]).toMatchObject({ status: "sent", trigger: "cli", lastError: null });
+    // The scheduler's retry finds nothing left to do.
+    t.clock.set(at("2026-11-16T08:05:00Z"));
+    await t.deps.reportScheduler.tick();
+    expect(smtp.received).toHaveLength(1);
+    expect(await t.deps.reportService.sendClaimed(ws.id, "2026-W46")).toMatchObject({ status: "already_sent", sentAt: at("2026-11-16T08:00:00Z") });
+  });
+
   test("a send abandoned mid-way (the process died holding the claim) is never resent automatically", async () => {
     smtp = await startSmtpServer();
     const t = await makeTestApp(mailConfig(smtp.port));
