@@ -1,5 +1,6 @@
 // SQL for report settings and report deliveries (the per-(workspace, week) claims).
 import type { Database } from "bun:sqlite";
+import { writeQueueFor } from "../../db/write-queue.ts";
 import type { DeliveryStatus, ReportDelivery, ReportSchedule, ReportSettings } from "./reports.schemas.ts";
 
 interface SettingsRow {
@@ -39,6 +40,8 @@ const toDelivery = (r: DeliveryRow): ReportDelivery => ({
 const DELIVERY_COLUMNS = "workspace_id, week, status, trigger, recipients, attempts, next_attempt_at, last_error, claimed_at, sent_at";
 
 export function createReportStore({ db }: { db: Database }) {
+  // Writes wait for another process's lock on a timer (the write queue), never in SQLite's busy handler.
+  const writes = writeQueueFor(db);
   const settingsOf = db.query("select workspace_id, schedule, recipients, active_since, updated_at from report_settings where workspace_id = ?");
   const upsertSettings = db.query(
     `insert into report_settings (workspace_id, schedule, recipients, active_since, updated_at) values (?1, ?2, ?3, ?4, ?5)
@@ -103,7 +106,7 @@ export function createReportStore({ db }: { db: Database }) {
     /** Active (weekly with recipients) keeps the first activation time; anything else clears it. */
     async saveSettings(workspaceId: string, schedule: ReportSchedule, recipients: string[], now: number): Promise<void> {
       const active = schedule === "weekly" && recipients.length > 0;
-      upsertSettings.run(workspaceId, schedule, JSON.stringify(recipients), active ? now : null, now);
+      await writes.enqueue(() => upsertSettings.run(workspaceId, schedule, JSON.stringify(recipients), active ? now : null, now));
     },
     /** Active workspaces that had reports on by `dueAt` and have no claim for `week` yet. */
     async unclaimedWeekly(week: string, dueAt: number): Promise<{ workspaceId: string; recipients: string[] }[]> {
@@ -114,37 +117,37 @@ export function createReportStore({ db }: { db: Database }) {
     },
     /** true when this caller now owns the (workspace, week): nobody else ever will. */
     async claim(c: { workspaceId: string; week: string; trigger: "schedule" | "cli"; recipients: string[]; now: number; leaseUntil: number }): Promise<boolean> {
-      return claim.run(c.workspaceId, c.week, c.trigger, JSON.stringify(c.recipients), c.now, c.leaseUntil).changes === 1;
+      return writes.enqueue(() => claim.run(c.workspaceId, c.week, c.trigger, JSON.stringify(c.recipients), c.now, c.leaseUntil).changes === 1);
     },
     /** Takes a due retry; false when another sender took it first. */
     async takeRetry(workspaceId: string, week: string, now: number, leaseUntil: number): Promise<boolean> {
-      return takeRetry.run(leaseUntil, workspaceId, week, now).changes === 1;
+      return writes.enqueue(() => takeRetry.run(leaseUntil, workspaceId, week, now).changes === 1);
     },
     /** An operator's explicit resend of a week that failed or is waiting for a retry. */
     async takeUnsent(workspaceId: string, week: string, trigger: "schedule" | "cli", recipients: string[], leaseUntil: number): Promise<boolean> {
-      return takeUnsent.run(trigger, JSON.stringify(recipients), leaseUntil, workspaceId, week).changes === 1;
+      return writes.enqueue(() => takeUnsent.run(trigger, JSON.stringify(recipients), leaseUntil, workspaceId, week).changes === 1);
     },
     async markSent(workspaceId: string, week: string, now: number): Promise<void> {
-      markSent.run(now, workspaceId, week);
+      await writes.enqueue(() => markSent.run(now, workspaceId, week));
     },
     /** One more failed attempt: retried at nextAttemptAt, or given up (status failed) when null. */
     async markFailed(workspaceId: string, week: string, error: string, nextAttemptAt: number | null): Promise<void> {
-      markFailed.run(nextAttemptAt === null ? "failed" : "retrying", nextAttemptAt, error, workspaceId, week);
+      await writes.enqueue(() => markFailed.run(nextAttemptAt === null ? "failed" : "retrying", nextAttemptAt, error, workspaceId, week));
     },
     /** Undoes a claim this caller inserted (a failed CLI send claims nothing). */
     async release(workspaceId: string, week: string): Promise<void> {
-      release.run(workspaceId, week);
+      await writes.enqueue(() => release.run(workspaceId, week));
     },
     /** Puts back a delivery this caller took over, as it was. */
     async restore(d: ReportDelivery): Promise<void> {
-      restore.run(d.status, d.trigger, JSON.stringify(d.recipients), d.nextAttemptAt, d.lastError, d.workspaceId, d.week);
+      await writes.enqueue(() => restore.run(d.status, d.trigger, JSON.stringify(d.recipients), d.nextAttemptAt, d.lastError, d.workspaceId, d.week));
     },
     async dueRetries(now: number): Promise<ReportDelivery[]> {
       return (dueRetries.all(now) as DeliveryRow[]).map(toDelivery);
     },
     /** Claims left 'sending' past their lease (a sender died mid-send) become failed; returns them. */
     async abandonStale(now: number, reason: string): Promise<ReportDelivery[]> {
-      return (abandon.all(reason, now) as DeliveryRow[]).map(toDelivery);
+      return (await writes.enqueue(() => abandon.all(reason, now) as DeliveryRow[])).map(toDelivery);
     },
     async get(workspaceId: string, week: string): Promise<ReportDelivery | null> {
       const row = one.get(workspaceId, week) as DeliveryRow | null;
