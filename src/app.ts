@@ -6,6 +6,7 @@ import { loadAssets } from "./http/assets.ts";
 import { healthRoutes } from "./modules/health/health.routes.ts";
 import { retentbaseRoutes } from "./modules/retentbase/retentbase.routes.ts";
 import { retainrabbitRoutes } from "./modules/retainrabbit/retainrabbit.routes.ts";
+import { analyticsRoutes } from "./modules/analytics/analytics.routes.ts";
 import { docsRoutes } from "./modules/docs/docs.routes.ts";
 import { hostedRoutes } from "./modules/hosted/hosted.routes.ts";
 
@@ -41,7 +42,8 @@ export async function createApp(deps: Deps) {
     .use(healthRoutes(deps))
     .use(hostedRoutes(deps))
     .use(retentbaseRoutes(deps))
-    .use(retainrabbitRoutes(deps));
+    .use(retainrabbitRoutes(deps))
+    .use(analyticsRoutes(deps));
 }
 
 export type App = Awaited<ReturnType<typeof createApp>>;

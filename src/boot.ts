@@ -23,6 +23,8 @@ import { createRetentbaseService } from "./modules/retentbase/retentbase.service
 import { createResultTokens } from "./modules/sessions/result-token.ts";
 import { createSessionStore } from "./modules/sessions/sessions.store.ts";
 import { createSessionService } from "./modules/sessions/sessions.service.ts";
+import { createAnalyticsStore } from "./modules/analytics/analytics.store.ts";
+import { createAnalyticsService } from "./modules/analytics/analytics.service.ts";
 import { createUserStore } from "./modules/users/users.store.ts";
 import { createUserService } from "./modules/users/users.service.ts";
 import { createWorkspaceStore } from "./modules/workspaces/workspaces.store.ts";
@@ -66,7 +68,10 @@ export function createDeps(base: {
     graceMs: config.signingSecretGraceMs,
   });
   const keyService = createKeyService({ keyStore: createKeyStore({ db }), clock });
-  const sessionService = createSessionService({ sessionStore: createSessionStore({ db }), flowService, clock });
+  // Every session write updates the analytics rollups in its own transaction.
+  const analyticsStore = createAnalyticsStore({ db });
+  const sessionService = createSessionService({ sessionStore: createSessionStore({ db, rollups: analyticsStore }), flowService, clock });
+  const analyticsService = createAnalyticsService({ analyticsStore, clock });
   const resultTokens = createResultTokens({
     workspaceService,
     clock,
@@ -78,6 +83,7 @@ export function createDeps(base: {
   const retainrabbitService = createRetainrabbitService({
     flowService,
     sessionService,
+    analyticsService,
     publicUrl: config.publicUrl,
     cancelUrl: config.cancelUrl,
   });
@@ -124,6 +130,7 @@ export function createDeps(base: {
     workspaceService,
     keyService,
     sessionService,
+    analyticsService,
     resultTokens,
     userService,
     healthService,

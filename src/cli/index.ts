@@ -9,6 +9,7 @@ import { userCommand } from "./user.ts";
 import { backupCommand } from "./backup.ts";
 import { healthCommand } from "./health.ts";
 import { reportCommand } from "./report.ts";
+import { analyticsCommand } from "./analytics.ts";
 
 export const HELP = `holdfast ${VERSION}: a self-hosted cancellation platform
 
@@ -18,6 +19,7 @@ Usage:
   holdfast key …                   create, list, revoke API keys
   holdfast user create …           create a dashboard login
   holdfast report …                send or preview a weekly report email; report settings
+  holdfast analytics rebuild       recount the analytics rollups from the sessions
   holdfast backup FILE             copy the database consistently while the server runs
   holdfast health                  check the running server (for container health checks)
   holdfast --version
@@ -64,6 +66,8 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
         return await userCommand(rest, io);
       case "report":
         return await reportCommand(rest, io);
+      case "analytics":
+        return await analyticsCommand(rest, io);
       case "backup":
         return await backupCommand(rest, io);
       case "health":

@@ -1,5 +1,6 @@
 // The registry of migrations, in order. Each file is embedded in the binary as text.
 import init from "./0001-init.sql" with { type: "text" };
+import analytics from "./0006-analytics.sql" with { type: "text" };
 import reports from "./0007-reports.sql" with { type: "text" };
 
 export interface Migration {
@@ -10,5 +11,6 @@ export interface Migration {
 
 export const migrations: Migration[] = [
   { version: 1, name: "init", sql: init },
+  { version: 6, name: "analytics", sql: analytics },
   { version: 7, name: "reports", sql: reports },
 ];

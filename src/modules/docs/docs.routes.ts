@@ -47,6 +47,7 @@ export function docsRoutes(publicUrl: string) {
           tags: [
             { name: "RetentBase", description: "Hosted cancel links, signed results, diagnostics" },
             { name: "RetainRabbit", description: "Flows, sessions and stats, wrapped in { data }" },
+            { name: "Analytics", description: "Retention figures and weekly issues (Holdfast-native, read scope, wrapped in { data })" },
             { name: "Health", description: "Liveness" },
           ],
           components: {

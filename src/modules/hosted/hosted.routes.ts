@@ -112,7 +112,10 @@ export function hostedRoutes(deps: Deps) {
     }
     const total = totals(flow);
     const offer = offerForReason(flow, session.reason);
-    if (session.step === "offer" && offer) return page("An offer for you", offerView({ ...base, offer, totalSteps: total }), opts);
+    if (session.step === "offer" && offer) {
+      await sessionService.markOfferShown(session, offer.config.kind);
+      return page("An offer for you", offerView({ ...base, offer, totalSteps: total }), opts);
+    }
     if (session.step === "confirm" || (session.step === "offer" && !offer)) {
       const steps = offer ? total : 2; // no offer on this path: survey → confirm
       return page("Confirm cancellation", confirmView({ ...base, totalSteps: steps, step: steps, reason: session.reason }), opts);

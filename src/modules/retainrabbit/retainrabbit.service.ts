@@ -6,6 +6,7 @@ import type { Flow } from "../flows/flows.store.ts";
 import type { FlowService } from "../flows/flows.service.ts";
 import type { ApiKey } from "../keys/keys.store.ts";
 import { environmentFor, type SessionService } from "../sessions/sessions.service.ts";
+import type { AnalyticsService } from "../analytics/analytics.service.ts";
 import type { Session } from "../sessions/sessions.store.ts";
 import type { StatsWindow } from "../sessions/sessions.schemas.ts";
 import { assertWritable } from "../workspaces/workspaces.service.ts";
@@ -45,8 +46,14 @@ export function toRabbitSession(s: Session) {
   };
 }
 
-export function createRetainrabbitService(deps: { flowService: FlowService; sessionService: SessionService; publicUrl: string; cancelUrl: string }) {
-  const { flowService, sessionService, publicUrl, cancelUrl } = deps;
+export function createRetainrabbitService(deps: {
+  flowService: FlowService;
+  sessionService: SessionService;
+  analyticsService: AnalyticsService;
+  publicUrl: string;
+  cancelUrl: string;
+}) {
+  const { flowService, sessionService, analyticsService, publicUrl, cancelUrl } = deps;
   return {
     async listFlows(workspace: Workspace) {
       return (await flowService.list(workspace.id)).map(toFlowSummary);
@@ -96,7 +103,7 @@ export function createRetainrabbitService(deps: { flowService: FlowService; sess
     },
 
     stats(workspace: Workspace, apiKey: ApiKey, window: StatsWindow) {
-      return sessionService.stats(workspace.id, environmentFor(apiKey), window);
+      return analyticsService.stats(workspace.id, environmentFor(apiKey), window);
     },
   };
 }

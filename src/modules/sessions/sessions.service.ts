@@ -1,7 +1,8 @@
-// Sessions: starting one (any source), walking the flow, recording the outcome once, and stats.
+// Sessions: starting one (any source), walking the flow, recording the outcome once.
 import type { Clock } from "../../lib/clock.ts";
 import { randomToken, safeEqual, sha256Hex } from "../../lib/crypto.ts";
 import { AppError } from "../../lib/app-error.ts";
+import { toCents } from "../../lib/money.ts";
 import type { Flow } from "../flows/flows.store.ts";
 import type { FlowService } from "../flows/flows.service.ts";
 import { OTHER_REASON, normalizeReason, offerForReason, surveyStep } from "../flows/flow-steps.ts";
@@ -9,8 +10,8 @@ import type { OfferConfig } from "../flows/flows.schemas.ts";
 import type { ApiKey } from "../keys/keys.store.ts";
 import type { KeyMode } from "../keys/keys.schemas.ts";
 import type { Workspace } from "../workspaces/workspaces.store.ts";
-import type { Session, SessionStats, SessionStore } from "./sessions.store.ts";
-import { STATS_WINDOW_DAYS, type Environment, type FinalOutcome, type SessionContext, type SessionSource, type StatsWindow } from "./sessions.schemas.ts";
+import type { Session, SessionStore } from "./sessions.store.ts";
+import type { Environment, FinalOutcome, SessionContext, SessionSource } from "./sessions.schemas.ts";
 
 export interface StartSessionInput {
   source: SessionSource;
@@ -145,6 +146,11 @@ export function createSessionService(deps: { sessionStore: SessionStore; flowSer
       if (session.state === "created") await sessionStore.markOpened(session.id, clock.now());
     },
 
+    /** The offer page was displayed: analytics count the offer as shown. */
+    async markOfferShown(session: Session, kind: string): Promise<void> {
+      if (session.state === "created" || session.state === "opened") await sessionStore.markOfferShown(session.id, kind, clock.now());
+    },
+
     async markExpired(session: Session): Promise<void> {
       await sessionStore.markExpired(session.id);
     },
@@ -178,7 +184,7 @@ export function createSessionService(deps: { sessionStore: SessionStore; flowSer
      */
     async complete(session: Session, outcome: FinalOutcome, offer: OfferConfig | null): Promise<Session> {
       const mrr = session.context.mrr;
-      const recoveredMrrCents = outcome === "saved" && typeof mrr === "number" ? Math.round(mrr * 100) : 0;
+      const recoveredMrrCents = outcome === "saved" && typeof mrr === "number" ? toCents(mrr) : 0;
       await sessionStore.complete(session.id, { outcome, offer, recoveredMrrCents, completedAt: clock.now() });
       const stored = await sessionStore.findById(session.workspaceId, session.id);
       if (!stored) throw new AppError(404, "Session not found");
@@ -187,21 +193,6 @@ export function createSessionService(deps: { sessionStore: SessionStore; flowSer
 
     async listRecent(workspaceId: string, environment: Environment, limit = 100): Promise<Session[]> {
       return (await sessionStore.listRecent(workspaceId, environment, limit)).map(effective);
-    },
-
-    async stats(workspaceId: string, environment: Environment, window: StatsWindow) {
-      const since = window === "all" ? 0 : clock.now() - STATS_WINDOW_DAYS[window] * 864e5;
-      const s: SessionStats = await sessionStore.stats(workspaceId, environment, since);
-      const decided = s.saved + s.canceled;
-      return {
-        recoveredMrrCents: s.recoveredMrrCents,
-        saveRate: decided === 0 ? 0 : Math.round((s.saved / decided) * 1000) / 1000,
-        sessions: s.sessions,
-        saved: s.saved,
-        canceled: s.canceled,
-        pending: s.pending,
-        window,
-      };
     },
   };
 }

@@ -3,6 +3,7 @@ import type { Database } from "bun:sqlite";
 import { writeQueueFor } from "../../db/write-queue.ts";
 import type { OfferConfig } from "../flows/flows.schemas.ts";
 import type { Environment, FinalOutcome, Metadata, Outcome, SessionContext, SessionSource, SessionState, SessionStep } from "./sessions.schemas.ts";
+import { sessionFacts, type AnalyticsStore } from "../analytics/analytics.store.ts";
 
 export interface Session {
   id: string;
@@ -79,14 +80,6 @@ const toSession = (r: SessionRow): Session => ({
   expiresAt: r.expires_at,
 });
 
-export interface SessionStats {
-  sessions: number;
-  saved: number;
-  canceled: number;
-  pending: number;
-  recoveredMrrCents: number;
-}
-
 export interface Completion {
   outcome: FinalOutcome;
   offer: OfferConfig | null;
@@ -98,7 +91,10 @@ const COLUMNS = `id, workspace_id, flow_id, source, customer_id, subscription_id
   return_url, csrf_token, state, step, outcome, reason, feedback, offer, recovered_mrr_cents, created_at, opened_at,
   completed_at, expires_at`;
 
-export function createSessionStore({ db }: { db: Database }) {
+/** What the store needs of the analytics rollups: every write that changes what a session counts goes through it. */
+export type RollupHook = Pick<AnalyticsStore, "apply" | "track">;
+
+export function createSessionStore({ db, rollups }: { db: Database; rollups: RollupHook }) {
   // Every write goes through the connection's write queue: group commit for the hot insert (every cancel
   // link), and none of them ever sleeps the event loop while a backup or the CLI holds the write lock.
   const writes = writeQueueFor(db);
@@ -113,6 +109,10 @@ export function createSessionStore({ db }: { db: Database }) {
   const setLinkHash = db.query("update sessions set link_token_hash = ?, expires_at = ? where id = ?");
   const markOpened = db.query("update sessions set state = 'opened', opened_at = ? where id = ? and state = 'created'");
   const markExpired = db.query("update sessions set state = 'expired' where id = ? and state in ('created', 'opened')");
+  const offerShown = db.query(
+    `insert into session_offers_shown (session_id, kind, shown_at) values (?, ?, ?)
+     on conflict do update set kind = excluded.kind, shown_at = excluded.shown_at where kind != excluded.kind`,
+  );
   const progress = db.query(
     "update sessions set step = ?, reason = ?, feedback = ? where id = ? and state in ('created', 'opened')",
   );
@@ -124,37 +124,45 @@ export function createSessionStore({ db }: { db: Database }) {
   const recent = db.query(
     `select ${COLUMNS} from sessions where workspace_id = ? and environment = ? order by created_at desc, id desc limit ?`,
   );
-  const stats = db.query(
-    `select count(*) as sessions,
-       coalesce(sum(outcome = 'saved'), 0) as saved,
-       coalesce(sum(outcome = 'canceled'), 0) as canceled,
-       coalesce(sum(outcome = 'pending'), 0) as pending,
-       coalesce(sum(recovered_mrr_cents), 0) as recoveredMrrCents
-     from sessions where workspace_id = ? and environment = ? and created_at >= ?`,
-  );
 
   return {
     async insert(session: Session, keys: { linkTokenHash: string | null; originKey: string | null }): Promise<void> {
       const context = JSON.stringify(session.context);
       const metadata = JSON.stringify(session.metadata);
-      await writes.enqueue(() => void insert.run(
-        session.id,
-        session.workspaceId,
-        session.flowId,
-        session.source,
-        session.customerId,
-        session.subscriptionId,
-        session.environment,
-        context,
-        metadata,
-        session.returnUrl,
-        keys.linkTokenHash,
-        keys.originKey,
-        session.csrfToken,
-        session.reason,
-        session.createdAt,
-        session.expiresAt,
-      ));
+      // The rollup row moves in the same group-commit transaction as the insert.
+      const facts = sessionFacts({
+        workspaceId: session.workspaceId,
+        environment: session.environment,
+        countedAt: session.createdAt,
+        flowId: session.flowId,
+        outcome: session.outcome,
+        reason: session.reason,
+        context: session.context,
+        offer: session.offer,
+        offerShownKind: null,
+        recoveredMrrCents: session.recoveredMrrCents,
+      });
+      await writes.enqueue(() => {
+        insert.run(
+          session.id,
+          session.workspaceId,
+          session.flowId,
+          session.source,
+          session.customerId,
+          session.subscriptionId,
+          session.environment,
+          context,
+          metadata,
+          session.returnUrl,
+          keys.linkTokenHash,
+          keys.originKey,
+          session.csrfToken,
+          session.reason,
+          session.createdAt,
+          session.expiresAt,
+        );
+        rollups.apply(null, facts);
+      });
     },
     /** Scoped to the workspace: another workspace's id is simply not found. */
     async findById(workspaceId: string, id: string): Promise<Session | null> {
@@ -173,6 +181,8 @@ export function createSessionStore({ db }: { db: Database }) {
     async setLinkHash(id: string, hash: string, expiresAt: number): Promise<void> {
       await writes.enqueue(() => setLinkHash.run(hash, expiresAt, id));
     },
+    // Opening, expiring and re-linking change no counted fact (an expired session stays pending until decided),
+    // so they bypass the rollups; every other write goes through rollups.track.
     async markOpened(id: string, at: number): Promise<void> {
       await writes.enqueue(() => markOpened.run(at, id));
     },
@@ -180,18 +190,19 @@ export function createSessionStore({ db }: { db: Database }) {
       await writes.enqueue(() => markExpired.run(id));
     },
     async saveProgress(id: string, step: SessionStep, reason: string | null, feedback: string | null): Promise<boolean> {
-      return writes.enqueue(() => progress.run(step, reason, feedback, id).changes > 0);
+      return writes.enqueue(() => rollups.track(id, () => progress.run(step, reason, feedback, id).changes > 0));
     },
     /** Records the outcome once: false when the session was already decided (double submit, reload). */
     async complete(id: string, c: Completion): Promise<boolean> {
       const offer = c.offer ? JSON.stringify(c.offer) : null;
-      return writes.enqueue(() => complete.run(c.outcome, offer, c.recoveredMrrCents, c.completedAt, c.completedAt, id).changes > 0);
+      return writes.enqueue(() => rollups.track(id, () => complete.run(c.outcome, offer, c.recoveredMrrCents, c.completedAt, c.completedAt, id).changes > 0));
+    },
+    /** Records that the offer page was displayed (analytics count it as shown). */
+    async markOfferShown(id: string, kind: string, at: number): Promise<void> {
+      await writes.enqueue(() => rollups.track(id, () => offerShown.run(id, kind, at)));
     },
     async listRecent(workspaceId: string, environment: Environment, limit: number): Promise<Session[]> {
       return (recent.all(workspaceId, environment, limit) as SessionRow[]).map(toSession);
-    },
-    async stats(workspaceId: string, environment: Environment, since: number): Promise<SessionStats> {
-      return stats.get(workspaceId, environment, since) as SessionStats;
     },
   };
 }

@@ -1,0 +1,117 @@
+// `bun scripts/bench/analytics.ts`: loads 1 M sessions (2 years, one workspace) into a fresh database, rebuilds
+// the rollups, starts the server on a free port and prints the median latency of the analytics reads.
+// Goal: < 50 ms each on the 2-core box.   BENCH_SESSIONS=1000000 BENCH_RUNS=31 bun scripts/bench/analytics.ts
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { testConfig } from "../../src/config.ts";
+import { openApp } from "../../src/boot.ts";
+import { toCents } from "../../src/lib/money.ts";
+
+const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 1_000_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 31);
+const WARMUP = 5;
+const GOAL_MS = 50;
+const DAY = 86_400_000;
+
+const work = mkdtempSync(path.join(tmpdir(), "hf-bench-analytics-"));
+process.on("exit", () => rmSync(work, { recursive: true, force: true }));
+
+const config = testConfig({ dataDir: work, dbPath: path.join(work, "holdfast.db") });
+const booted = await openApp({ config });
+const { deps, db } = booted;
+const { workspace } = await deps.workspaceService.create({ name: "Bench", plan: "advanced", defaultReturnUrl: "https://app.example.com/r", allowedReturnUrls: [] });
+const flowId = (await deps.flowService.getDefault(workspace.id))!.id;
+const { secret: key } = await deps.keyService.create(workspace.id, "read", "live");
+
+// A seeded PRNG: the same million sessions every run.
+let seed = 42;
+const random = () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+const REASONS = ["too expensive", "not using it enough", "missing a feature", "switching to another product", "technical problems", "only needed it temporarily", "other", null];
+const OFFER_FOR: Record<string, string> = {
+  "too expensive": '{"kind":"discount","percentOff":30,"durationMonths":3}',
+  "not using it enough": '{"kind":"pause","months":2}',
+  "only needed it temporarily": '{"kind":"pause","months":2}',
+  "missing a feature": '{"kind":"contact","url":null}',
+  "technical problems": '{"kind":"contact","url":null}',
+};
+const PLANS = ["starter", "pro", "business", "enterprise"];
+
+let started = performance.now();
+const now = Date.now();
+const first = now - 730 * DAY;
+const insert = db.query(
+  `insert into sessions (id, workspace_id, flow_id, source, customer_id, environment, context, metadata, csrf_token, state, step,
+     outcome, reason, offer, recovered_mrr_cents, created_at, opened_at, completed_at, expires_at)
+   values (?, ?, ?, 'api', ?, ?, ?, '{}', 'x', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+);
+const shown = db.query("insert into session_offers_shown (session_id, kind, shown_at) values (?, ?, ?)");
+const BATCH = 50_000;
+for (let done = 0; done < SESSIONS; done += BATCH) {
+  db.transaction(() => {
+    for (let i = done; i < Math.min(done + BATCH, SESSIONS); i++) {
+      const createdAt = first + Math.floor(((i + random()) / SESSIONS) * 730 * DAY);
+      const id = Bun.randomUUIDv7("hex", createdAt);
+      const mrr = Math.floor(random() * 80000) / 100;
+      const context = JSON.stringify({ plan: pick(PLANS), mrr, tenureDays: Math.floor(random() * 1500) });
+      const reason = pick(REASONS);
+      const offer = reason ? OFFER_FOR[reason] : undefined;
+      const r = random();
+      const outcome = r < 0.3 ? "saved" : r < 0.9 ? "canceled" : "pending";
+      const accepted = outcome === "saved" && offer && random() < 0.8 ? offer : null;
+      const decided = outcome !== "pending";
+      insert.run(
+        id, workspace.id, flowId, `cus_${i}`, random() < 0.9 ? "prod" : "sandbox", context,
+        decided ? "completed" : "created", decided ? "done" : "survey", outcome, reason, accepted,
+        outcome === "saved" ? toCents(mrr) : 0, createdAt, decided ? createdAt + 60_000 : null, decided ? createdAt + 120_000 : null, createdAt + 3_600_000,
+      );
+      if (offer && (accepted || random() < 0.6)) shown.run(id, JSON.parse(offer).kind, createdAt + 30_000);
+    }
+  })();
+}
+console.log(`loaded ${SESSIONS.toLocaleString("en")} sessions in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+started = performance.now();
+deps.analyticsService.rebuild(workspace.id);
+const rollupRows = (db.query("select count(*) as n from analytics_rollups").get() as { n: number }).n;
+console.log(`rebuilt rollups (${rollupRows.toLocaleString("en")} rows) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+db.run("analyze");
+
+const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: (request, srv) => booted.fetch(request, srv) });
+const base = `http://127.0.0.1:${server.port}`;
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+const targets: [string, string][] = [
+  ["GET /api/v1/stats (all)", "/api/v1/stats"],
+  ["GET /api/v1/stats?window=30d", "/api/v1/stats?window=30d"],
+  ["retention, last 12 weeks (default)", "/api/v1/analytics/retention"],
+  ["retention, 2 years by week", `/api/v1/analytics/retention?from=${day(first)}&to=${day(now)}&interval=week`],
+  ["retention, 2 years by month", `/api/v1/analytics/retention?from=${day(first)}&to=${day(now)}&interval=month`],
+  ["retention, 2 years by day", `/api/v1/analytics/retention?from=${day(first)}&to=${day(now)}&interval=day`],
+  ["issues, last complete week", "/api/v1/analytics/issues"],
+];
+
+let failed = false;
+for (const [name, url] of targets) {
+  const times: number[] = [];
+  for (let i = 0; i < WARMUP + RUNS; i++) {
+    const t0 = performance.now();
+    const res = await fetch(base + url, { headers: { authorization: `Bearer ${key}` } });
+    await res.arrayBuffer();
+    const ms = performance.now() - t0;
+    if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
+    if (i >= WARMUP) times.push(ms);
+  }
+  times.sort((a, b) => a - b);
+  const median = times[Math.floor(times.length / 2)];
+  if (median >= GOAL_MS) failed = true;
+  console.log(`${name.padEnd(40)} median ${median.toFixed(1).padStart(6)} ms   (min ${times[0].toFixed(1)}, max ${times[times.length - 1].toFixed(1)}; goal < ${GOAL_MS} ms) ${median < GOAL_MS ? "ok" : "SLOW"}`);
+}
+server.stop(true);
+await booted.close();
+process.exitCode = failed ? 1 : 0;
