@@ -3,6 +3,7 @@ import { Elysia } from "elysia";
 import type { Deps } from "../../boot.ts";
 import { apiKeyAuth } from "../../http/auth.ts";
 import { BOTH_KEYS, errors, responses } from "../../http/openapi-docs.ts";
+import { checked } from "../../http/validation.ts";
 import type { ApiKey } from "../keys/keys.store.ts";
 import { issuesQuery, issuesResponse, retentionQuery, retentionResponse } from "./analytics.schemas.ts";
 import { parseDay, parseIsoWeek } from "./periods.ts";
@@ -32,7 +33,7 @@ export function analyticsRoutes(deps: Deps) {
       },
       {
         apiKey: "read",
-        query: retentionQuery,
+        query: checked(retentionQuery, "Query"),
         detail: {
           tags: TAGS,
           summary: "Retention health",
@@ -52,7 +53,7 @@ export function analyticsRoutes(deps: Deps) {
       }),
       {
         apiKey: "read",
-        query: issuesQuery,
+        query: checked(issuesQuery, "Query"),
         detail: {
           tags: TAGS,
           summary: "Weekly issues",
