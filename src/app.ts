@@ -9,6 +9,7 @@ import { retainrabbitRoutes } from "./modules/retainrabbit/retainrabbit.routes.t
 import { analyticsRoutes } from "./modules/analytics/analytics.routes.ts";
 import { docsRoutes } from "./modules/docs/docs.routes.ts";
 import { hostedRoutes } from "./modules/hosted/hosted.routes.ts";
+import { billingRoutes, STRIPE_WEBHOOK_PATH } from "./modules/billing/billing.routes.ts";
 
 // Request-body limits by route group. Everything else (the API, hosted forms) gets config.apiBodyLimit (64 KiB);
 // a group that needs more opts in with one line here, e.g. ["/dashboard/", 320 * 1024] for a logo upload.
@@ -30,7 +31,7 @@ export async function createApp(deps: Deps) {
   // Production (the compiled binary): compose every route handler at start-up rather than on its first request,
   // so no request ever pays for code generation. aot stays on (Elysia's default): generated, not dynamic, handlers.
   return new Elysia({ name: "holdfast", aot: true, precompile: deps.config.production })
-    .use(httpCore({ logger: deps.logger, bodyLimits: { default: deps.config.apiBodyLimit, byPrefix: BODY_LIMITS_BY_PREFIX } }))
+    .use(httpCore({ logger: deps.logger, bodyLimits: { default: deps.config.apiBodyLimit, byPrefix: BODY_LIMITS_BY_PREFIX }, rawBodyPaths: [STRIPE_WEBHOOK_PATH] }))
     .onAfterHandle(({ request, set }) => {
       // API answers are personal data: never cached by a browser or proxy.
       if (request.url.includes("/api/")) set.headers["cache-control"] ??= "no-store";
@@ -43,7 +44,8 @@ export async function createApp(deps: Deps) {
     .use(hostedRoutes(deps))
     .use(retentbaseRoutes(deps))
     .use(retainrabbitRoutes(deps))
-    .use(analyticsRoutes(deps));
+    .use(analyticsRoutes(deps))
+    .use(billingRoutes(deps));
 }
 
 export type App = Awaited<ReturnType<typeof createApp>>;

@@ -35,6 +35,10 @@ import { createReportService } from "./modules/reports/reports.service.ts";
 import { createReportScheduler } from "./modules/reports/report-scheduler.ts";
 import { createSessionFiguresStore } from "./modules/reports/session-figures.store.ts";
 import { createNotificationsService } from "./modules/notifications/notifications.service.ts";
+import type Stripe from "stripe";
+import { createBillingStore } from "./modules/billing/billing.store.ts";
+import { createBillingService } from "./modules/billing/billing.service.ts";
+import { createStripeClient } from "./modules/billing/stripe-client.ts";
 
 export interface BootOptions {
   config: Readonly<Config>;
@@ -45,6 +49,8 @@ export interface BootOptions {
   // Adapters to the outside world go here (mailer?, stripe?, scheduler?), each optional so tests can pass a fake.
   /** Outgoing mail; built from SMTP_URL when not given. null: mail is off. */
   mailer?: Mailer | null;
+  /** Built from config.stripe (null when billing is off) unless given. */
+  stripe?: Stripe | null;
 }
 
 /** Everything a handler, a command or a test may need; built once per boot. */
@@ -55,6 +61,7 @@ export function createDeps(base: {
   logger: Logger;
   onClose: (fn: () => void | Promise<void>) => void;
   mailer?: Mailer | null;
+  stripe?: Stripe | null;
 }) {
   const { config, db, clock } = base;
   const mailer: Mailer | null =
@@ -113,12 +120,26 @@ export function createDeps(base: {
   const reportScheduler = createReportScheduler({ reportService, logger: base.logger });
   base.onClose(() => reportScheduler.stop());
   const notificationsService = createNotificationsService({ mailer, reportService, clock, publicUrl: config.publicUrl, logger: base.logger });
+  const stripe = base.stripe !== undefined ? base.stripe : createStripeClient(config.stripe);
+  const billingService = createBillingService({
+    billingStore: createBillingStore({ db }),
+    workspaceService,
+    stripe,
+    stripeConfig: config.stripe,
+    clock,
+    logger: base.logger,
+    publicUrl: config.publicUrl,
+    notifications: notificationsService,
+  });
+  // Mail queued by a webhook is sent after its transaction; let it finish before the database closes.
+  base.onClose(() => billingService.idle());
   const healthService = createHealthService({
     healthStore: createHealthStore({ db }),
     clock,
     startedAt,
     expectedMigrations: migrations.length,
     notifications: notificationsService,
+    billing: billingService,
   });
   return {
     config,
@@ -134,6 +155,9 @@ export function createDeps(base: {
     resultTokens,
     userService,
     healthService,
+    /** The Stripe client, or null when billing is off (STRIPE_SECRET_KEY unset). */
+    stripe,
+    billingService,
     retentbaseService,
     retainrabbitService,
     rateLimiter,
@@ -176,6 +200,7 @@ export async function openApp(options: BootOptions): Promise<Booted> {
       logger: options.logger ?? silentLogger,
       onClose: (fn) => void closers.push(fn),
       mailer: options.mailer,
+      stripe: options.stripe,
     });
     const app = await createApp(deps);
     let closed = false;

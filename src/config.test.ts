@@ -70,6 +70,32 @@ describe("loadConfig", () => {
   test("a bad SMTP_URL never echoes its password", () => {
     expect(() => loadConfig({ SMTP_URL: "smtp://user:hunter2@mail.example.com/path", HOLDFAST_MAIL_FROM: "a@example.com" })).not.toThrow("hunter2");
   });
+
+  test("Stripe is off without a key, and its API URL is split for the client", () => {
+    expect(loadConfig({}).stripe).toBeNull();
+    const on = loadConfig({ STRIPE_SECRET_KEY: "sk_test_abc123", STRIPE_WEBHOOK_SECRET: "whsec_xyz" });
+    expect(on.stripe).toEqual({ secretKey: "sk_test_abc123", webhookSecret: "whsec_xyz", api: { host: "api.stripe.com", port: 443, protocol: "https" } });
+    const mock = loadConfig({ STRIPE_SECRET_KEY: "sk_test_abc123", STRIPE_WEBHOOK_SECRET: "whsec_xyz", STRIPE_API_URL: "http://127.0.0.1:12111/" });
+    expect(mock.stripe!.api).toEqual({ host: "127.0.0.1", port: 12111, protocol: "http" });
+  });
+
+  test.each([
+    [{ STRIPE_SECRET_KEY: "pk_test_abc" , STRIPE_WEBHOOK_SECRET: "whsec_x" }, "STRIPE_SECRET_KEY"],
+    [{ STRIPE_SECRET_KEY: "sk_test_abc" }, "STRIPE_WEBHOOK_SECRET"],
+    [{ STRIPE_WEBHOOK_SECRET: "whsec_x" }, "STRIPE_SECRET_KEY"],
+    [{ STRIPE_SECRET_KEY: "sk_test_abc", STRIPE_WEBHOOK_SECRET: "nope" }, "STRIPE_WEBHOOK_SECRET"],
+    [{ STRIPE_SECRET_KEY: "sk_test_abc", STRIPE_WEBHOOK_SECRET: "whsec_x", STRIPE_API_URL: "stripe.local" }, "STRIPE_API_URL"],
+  ])("a bad Stripe setting names the variable and never echoes the key (%#)", (env, name) => {
+    let message = "";
+    try {
+      loadConfig(env);
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      message = (error as Error).message;
+    }
+    expect(message).toContain(name);
+    expect(message).not.toContain("abc");
+  });
 });
 
 describe("HOLDFAST_TRUST_PROXY", () => {

@@ -31,11 +31,29 @@ const envSchema = z.object({
     .default(0),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   NODE_ENV: z.string().optional(),
-  STRIPE_SECRET_KEY: z.string().optional(),
-  STRIPE_WEBHOOK_SECRET: z.string().optional(),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .trim()
+    .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, "must be a Stripe secret or restricted key (sk_… or rk_…)")
+    .optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().trim().regex(/^whsec_[A-Za-z0-9+/=]+$/, "must be a webhook signing secret (whsec_…)").optional(),
+  STRIPE_API_URL: optionalUrl,
   SMTP_URL: z.string().optional(),
   HOLDFAST_MAIL_FROM: z.string().optional(),
 });
+
+/** Where the Stripe client sends requests: Stripe itself, or stripe-mock / a proxy (STRIPE_API_URL). */
+export interface StripeApi {
+  host: string;
+  port: number;
+  protocol: "http" | "https";
+}
+
+export interface StripeConfig {
+  secretKey: string;
+  webhookSecret: string;
+  api: StripeApi;
+}
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -63,6 +81,8 @@ export interface Config {
   /** Outgoing mail: null when SMTP_URL is unset (then nothing is mailed). */
   smtp: SmtpSettings | null;
   mailFrom: MailFrom | null;
+  /** Workspace billing through Stripe; null (off) unless STRIPE_SECRET_KEY is set. */
+  stripe: StripeConfig | null;
 }
 
 export class ConfigError extends Error {}
@@ -79,6 +99,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   const { smtp, mailFrom } = mailSettings(e.SMTP_URL, e.HOLDFAST_MAIL_FROM);
+  // Billing half-configured would take payments whose webhooks are never verified, or the reverse: refuse to start.
+  if (e.STRIPE_SECRET_KEY && !e.STRIPE_WEBHOOK_SECRET)
+    throw new ConfigError("Invalid STRIPE_WEBHOOK_SECRET: required when STRIPE_SECRET_KEY is set");
+  if (!e.STRIPE_SECRET_KEY && e.STRIPE_WEBHOOK_SECRET)
+    throw new ConfigError("Invalid STRIPE_SECRET_KEY: required when STRIPE_WEBHOOK_SECRET is set");
   const publicUrl = e.HOLDFAST_PUBLIC_URL ?? `http://localhost:${e.PORT}`;
   const dataDir = path.resolve(e.HOLDFAST_DATA_DIR);
   return Object.freeze({
@@ -100,6 +125,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     resultTokenTtlSeconds: 15 * 60,
     smtp,
     mailFrom,
+    stripe: e.STRIPE_SECRET_KEY
+      ? Object.freeze({ secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET!, api: stripeApi(e.STRIPE_API_URL) })
+      : null,
   });
 }
 
@@ -123,6 +151,13 @@ function mailSettings(smtpUrl: string | undefined, from: string | undefined): { 
   // A mail without a sender would be refused by every server: say so at start, not at the first report.
   if (smtp && !mailFrom) throw new ConfigError("Invalid HOLDFAST_MAIL_FROM: required when SMTP_URL is set (e.g. Holdfast <reports@example.com>)");
   return { smtp, mailFrom };
+}
+
+/** The Stripe client takes host, port and protocol separately rather than a base URL. */
+export function stripeApi(url = "https://api.stripe.com"): StripeApi {
+  const u = new URL(url);
+  const protocol = u.protocol === "http:" ? "http" : "https";
+  return { host: u.hostname, port: u.port ? Number(u.port) : protocol === "http" ? 80 : 443, protocol };
 }
 
 /** A config for tests and tools: defaults plus overrides, never the real environment. */

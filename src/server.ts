@@ -30,6 +30,8 @@ export async function serve(config: Readonly<Config> = loadConfig()): Promise<vo
   });
   // Only the server sends scheduled reports (CLI commands and tests never start the scheduler), and only with a mailer.
   if (booted.deps.mailer) booted.deps.reportScheduler.start();
+  // Owner mail a previous run queued but did not get to send (it stopped in between).
+  void booted.deps.billingService.sendPendingMail().catch((error) => logger.warn("pending billing mail not sent", { error: String(error) }));
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -1,10 +1,9 @@
 // Shared test helpers: a fresh app on a fresh database with the real migrations, seeding, and HTTP scenarios.
 import { expect } from "bun:test";
-import { openApp, type Booted, type Deps } from "../src/boot.ts";
+import { openApp, type BootOptions, type Booted, type Deps } from "../src/boot.ts";
 import type { App } from "../src/app.ts";
 import { testConfig, type Config } from "../src/config.ts";
 import { createFixedClock } from "../src/lib/clock.ts";
-import type { Logger } from "../src/http/logger.ts";
 import type { Plan } from "../src/modules/workspaces/workspaces.schemas.ts";
 
 export const BASE = "http://localhost:3000";
@@ -18,10 +17,10 @@ export interface TestApp {
   request(method: string, path: string, opts?: { key?: string; body?: unknown; headers?: Record<string, string>; raw?: BodyInit; ip?: string }): Promise<Response>;
 }
 
-export async function makeTestApp(overrides: Partial<Config> = {}, dbPath = ":memory:", opts: { logger?: Logger } = {}): Promise<TestApp> {
+export async function makeTestApp(overrides: Partial<Config> = {}, dbPath = ":memory:", opts: Omit<BootOptions, "config" | "clock"> = {}): Promise<TestApp> {
   const config = testConfig({ publicUrl: BASE, cancelUrl: BASE, dbPath, ...overrides });
   const clock = createFixedClock();
-  const booted = await openApp({ config, clock, logger: opts.logger });
+  const booted = await openApp({ ...opts, config, clock });
   const { app, deps } = booted;
   return {
     app,

@@ -10,6 +10,7 @@ import { backupCommand } from "./backup.ts";
 import { healthCommand } from "./health.ts";
 import { reportCommand } from "./report.ts";
 import { analyticsCommand } from "./analytics.ts";
+import { stripeCommand } from "./stripe.ts";
 
 export const HELP = `holdfast ${VERSION}: a self-hosted cancellation platform
 
@@ -22,6 +23,7 @@ Usage:
   holdfast analytics rebuild       recount the analytics rollups from the sessions
   holdfast backup FILE             copy the database consistently while the server runs
   holdfast health                  check the running server (for container health checks)
+  holdfast stripe failed|replay …  Stripe webhook events that failed; apply one again
   holdfast --version
 
 Every command takes --help. The data directory comes from HOLDFAST_DATA_DIR (./data by default).`;
@@ -32,7 +34,8 @@ const SERVE_HELP = `Usage:
 Starts the server. Configuration comes from the environment:
   PORT (3000), HOST (0.0.0.0), HOLDFAST_DATA_DIR (./data), HOLDFAST_PUBLIC_URL (http://localhost:PORT),
   HOLDFAST_CANCEL_URL (the public URL), HOLDFAST_RATE_LIMIT (600 a minute per key), LOG_LEVEL (info),
-  SMTP_URL (smtp://user:pass@host:port or smtps://…; unset: no mail) and HOLDFAST_MAIL_FROM (the sender).
+  SMTP_URL (smtp://user:pass@host:port or smtps://…; unset: no mail) and HOLDFAST_MAIL_FROM (the sender),
+  STRIPE_SECRET_KEY + STRIPE_WEBHOOK_SECRET (billing through Stripe; off when unset), STRIPE_API_URL.
 With SMTP_URL set, the server also sends the weekly report emails (Monday 08:00 UTC).`;
 
 /** Runs a command; returns its exit code, or null when the server was started and keeps running. */
@@ -72,6 +75,8 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
         return await backupCommand(rest, io);
       case "health":
         return await healthCommand(rest, io);
+      case "stripe":
+        return await stripeCommand(rest, io);
       default:
         throw new CliError(`Unknown command: ${command} (see holdfast --help)`);
     }

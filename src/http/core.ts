@@ -30,11 +30,10 @@ function pathOf(url: string): string {
 }
 
 /** API writes take JSON only: anything else is 415 before any other check of the body. */
-function requireJsonOnApiWrites(request: Request): void {
+function requireJsonOnApiWrites(request: Request, rawBodyPaths: ReadonlySet<string>): void {
   if (!WRITE_METHODS.has(request.method)) return;
-  const url = request.url;
-  const pathStart = url.indexOf("/", url.indexOf("//") + 2);
-  if (!url.startsWith("/api/", pathStart)) return;
+  const path = pathOf(request.url);
+  if (!path.startsWith("/api/") || rawBodyPaths.has(path)) return;
   const type = request.headers.get("content-type") ?? "";
   if (!type.toLowerCase().startsWith("application/json")) throw new AppError(415, "Content-Type must be application/json");
 }
@@ -50,7 +49,12 @@ function errorBody(status: number, message: string, set: { status?: unknown; hea
   return new Response(JSON.stringify({ error: message }), { status, headers: h });
 }
 
-export function httpCore({ logger, bodyLimits }: { logger: Logger; bodyLimits: BodyLimits }) {
+/**
+ * `rawBodyPaths` get their body as the exact text received, whatever its type: a webhook whose signature
+ * covers the bytes must see them before any parsing (and is not refused with 415).
+ */
+export function httpCore({ logger, bodyLimits, rawBodyPaths = [] }: { logger: Logger; bodyLimits: BodyLimits; rawBodyPaths?: string[] }) {
+  const raw = new Set(rawBodyPaths);
   return new Elysia({ name: "http-core" })
     .onRequest(({ request, set }) => {
       const incoming = request.headers.get("x-request-id");
@@ -66,14 +70,16 @@ export function httpCore({ logger, bodyLimits }: { logger: Logger; bodyLimits: B
     })
     // Checked in parse and transform, not onRequest, so only a route that exists answers 415 (an unknown one
     // answers 404); transform covers requests without a body, which Elysia does not parse.
-    .onTransform({ as: "global" }, ({ request }) => requireJsonOnApiWrites(request))
+    .onTransform({ as: "global" }, ({ request }) => requireJsonOnApiWrites(request, raw))
     // Every body is read here, within its route group's limit, whatever its type: Elysia's own parsers would
     // buffer without a bound. JSON is depth-checked in a linear pre-scan before JSON.parse.
     .onParse({ as: "global" }, async ({ request, contentType }) => {
+      const path = pathOf(request.url);
+      if (raw.has(path)) return new TextDecoder().decode(request.body ? await readBody(request, bodyLimitFor(bodyLimits, path)) : new Uint8Array());
       const mediaType = (contentType ?? "").trim().toLowerCase();
-      if (mediaType !== "application/json") requireJsonOnApiWrites(request);
+      if (mediaType !== "application/json") requireJsonOnApiWrites(request, raw);
       if (!request.body) return;
-      const bytes = await readBody(request, bodyLimitFor(bodyLimits, pathOf(request.url)));
+      const bytes = await readBody(request, bodyLimitFor(bodyLimits, path));
       return parseBody(bytes, mediaType, request.headers.get("content-type") ?? "");
     })
     .onError({ as: "global" }, ({ code, error, set, request }) => {

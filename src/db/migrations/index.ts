@@ -2,6 +2,7 @@
 import init from "./0001-init.sql" with { type: "text" };
 import analytics from "./0006-analytics.sql" with { type: "text" };
 import reports from "./0007-reports.sql" with { type: "text" };
+import stripe from "./0008-stripe.sql" with { type: "text" };
 
 export interface Migration {
   version: number;
@@ -13,4 +14,5 @@ export const migrations: Migration[] = [
   { version: 1, name: "init", sql: init },
   { version: 6, name: "analytics", sql: analytics },
   { version: 7, name: "reports", sql: reports },
+  { version: 8, name: "stripe", sql: stripe },
 ];

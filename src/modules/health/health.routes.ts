@@ -1,4 +1,4 @@
-// Liveness: GET /api/health; with ?deep=1 and an API key, the database and migrations too.
+// Liveness: GET /api/health; with ?deep=1 and an API key, every part (database, migrations, Stripe, mail, webhooks).
 import { Elysia } from "elysia";
 import { z } from "zod";
 import type { Deps } from "../../boot.ts";
@@ -15,11 +15,22 @@ const healthSchema = z.object({
     .object({
       database: z.enum(["ok", "failing"]),
       migrations: z.object({ applied: z.number(), expected: z.number() }),
+      stripe: z.object({
+        configured: z.boolean().describe("STRIPE_SECRET_KEY is set"),
+        lastEventAt: z.string().nullable().describe("ISO time the last Stripe event arrived"),
+        failedEvents: z.number().describe("Events kept as failed, waiting for a replay"),
+        api: z.string().describe('"ok" or "error: …" from a cheap Stripe API call (cached for a minute), or "not configured"'),
+      }),
       notifications: z.object({
         configured: z.boolean().describe("SMTP_URL is set"),
         smtp: z.string().describe('"ok", "error: …" (the server did not answer a connect + EHLO + login), or "not configured"'),
         lastReportAt: z.string().nullable().describe("When a scheduled or claimed report was last sent (ISO 8601)"),
         failedReports: z.number().describe("Report deliveries of the last 28 days waiting for a retry or given up"),
+      }),
+      webhookPipeline: z.object({
+        pending: z.number().describe("Applied events whose follow-up (owner mail) is not done yet"),
+        failed: z.number().describe("Failed events plus failed follow-ups"),
+        oldestPendingAt: z.string().nullable(),
       }),
     })
     .optional()
@@ -43,7 +54,8 @@ export function healthRoutes(deps: Deps) {
       detail: {
         tags: ["Health"],
         summary: "Liveness (and deep check)",
-        description: "No key needed for liveness. `?deep=1` also checks the database, migrations and outgoing mail (SMTP), and needs an API key.",
+        description: "No key needed for liveness. `?deep=1` needs an API key and also checks the database, migrations, Stripe billing " +
+          "(last event, failed events, API reachability), notifications (SMTP) and the webhook pipeline; 503 `degraded` when a configured part fails.",
         security: [{}, ...BOTH_KEYS],
         responses: responses({ 200: [healthSchema, "The server is up"], 401: "Deep check without a valid API key", 503: [healthSchema, "A deep check failed"] }),
       },

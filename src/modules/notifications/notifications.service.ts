@@ -8,6 +8,8 @@ import { renderBillingWarning, renderInvitation } from "./notifications.views.ts
 
 /** A working SMTP check is remembered this long, so frequent health probes don't each open an SMTP session. */
 const SMTP_CHECK_TTL_MS = 60_000;
+/** How long the SMTP check of deep health may take before it counts as failing. */
+const SMTP_CHECK_TIMEOUT_MS = 3_000;
 
 export interface NotificationsHealth {
   configured: boolean;
@@ -24,16 +26,31 @@ export function createNotificationsService(deps: { mailer: Mailer | null; report
   const { mailer, clock, logger } = deps;
   let lastCheck: { at: number; smtp: string } | null = null;
 
+  let inFlight: Promise<string> | null = null;
+
+  async function verifyWithin(m: Mailer): Promise<string> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // A health probe must answer quickly even when the server accepts the connection and then stalls.
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`SMTP check via ${m.endpoint} failed: no answer within ${SMTP_CHECK_TIMEOUT_MS} ms`)), SMTP_CHECK_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([m.verify(), timeout]);
+      return "ok";
+    } catch (error) {
+      return `error: ${(error as Error).message}`;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async function smtpState(): Promise<string> {
     if (!mailer) return "not configured";
     const now = clock.now();
     if (lastCheck && now - lastCheck.at < SMTP_CHECK_TTL_MS) return lastCheck.smtp;
-    let smtp = "ok";
-    try {
-      await mailer.verify();
-    } catch (error) {
-      smtp = `error: ${(error as Error).message}`;
-    }
+    // Concurrent probes share one check instead of each opening an SMTP session.
+    inFlight ??= verifyWithin(mailer).finally(() => (inFlight = null));
+    const smtp = await inFlight;
     lastCheck = { at: now, smtp };
     return smtp;
   }

@@ -100,6 +100,17 @@ export function createWorkspaceService(deps: { workspaceStore: WorkspaceStore; f
       return next;
     },
 
+    /**
+     * Plan and access as billing decides them. Synchronous on purpose: the Stripe webhook applies it in the
+     * same SQLite transaction that records the event id, so an event is applied exactly once.
+     */
+    applyBilling(id: string, change: { plan?: Plan; access?: Access }): Workspace {
+      check(change);
+      const workspace = workspaceStore.setBilling(id, change.plan ?? null, change.access ?? null, clock.now());
+      if (!workspace) throw new AppError(404, `No workspace with id ${id}`);
+      return workspace;
+    },
+
     get: (id: string) => workspaceStore.findById(id),
     list: () => workspaceStore.list(),
     currentSecret: (workspaceId: string) => workspaceStore.currentSecret(workspaceId),

@@ -102,6 +102,9 @@ export function createWorkspaceStore({ db }: { db: Database }) {
        frame_ancestors = ?, display_name = ?, accent_color = ?, logo_url = ?, link_ttl_minutes = ?, updated_at = ?
      where id = ?`,
   );
+  const setBilling = db.query(
+    "update workspaces set plan = coalesce(?, plan), access = coalesce(?, access), updated_at = ? where id = ? returning *",
+  );
   const insertSecret = db.query(
     "insert into signing_secrets (id, workspace_id, secret, created_at, retired_at) values (?, ?, ?, ?, null)",
   );
@@ -123,6 +126,11 @@ export function createWorkspaceStore({ db }: { db: Database }) {
     },
     async update(ws: Workspace): Promise<void> {
       update.run(...settings(ws), ws.updatedAt, ws.id);
+    },
+    /** Synchronous, so it can join a caller's transaction (see WorkspaceService.applyBilling). */
+    setBilling(id: string, plan: Plan | null, access: Access | null, now: number): Workspace | null {
+      const row = setBilling.get(plan, access, now, id) as WorkspaceRow | null;
+      return row ? toWorkspace(row) : null;
     },
     async findById(id: string): Promise<Workspace | null> {
       const row = byId.get(id) as WorkspaceRow | null;
