@@ -33,7 +33,7 @@ import { createSmtpMailer, type Mailer } from "./modules/mail/mailer.ts";
 import { createReportStore } from "./modules/reports/reports.store.ts";
 import { createReportService } from "./modules/reports/reports.service.ts";
 import { createReportScheduler } from "./modules/reports/report-scheduler.ts";
-import { createSessionFiguresStore } from "./modules/reports/session-figures.store.ts";
+import { createAnalyticsFigures } from "./modules/reports/analytics-figures.ts";
 import { createNotificationsService } from "./modules/notifications/notifications.service.ts";
 import type Stripe from "stripe";
 import { createBillingStore } from "./modules/billing/billing.store.ts";
@@ -110,7 +110,7 @@ export function createDeps(base: {
   const reportService = createReportService({
     reportStore: createReportStore({ db }),
     workspaceService,
-    figures: createSessionFiguresStore({ db }),
+    figures: createAnalyticsFigures({ analyticsService, workspaceService }),
     mailer,
     clock,
     publicUrl: config.publicUrl,

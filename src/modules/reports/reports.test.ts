@@ -25,6 +25,8 @@ interface SeedSession {
   mrr?: number;
   outcome?: "saved" | "canceled" | "pending";
   offer?: OfferConfig | null;
+  /** An offer shown and declined (an accepted offer is always shown first). */
+  declined?: OfferConfig["kind"];
 }
 
 async function seedSessions(t: TestApp, ws: SeededWorkspace, sessions: SeedSession[]) {
@@ -39,6 +41,8 @@ async function seedSessions(t: TestApp, ws: SeededWorkspace, sessions: SeedSessi
       context: s.mrr === undefined ? {} : { plan: "pro", mrr: s.mrr },
       reason: s.reason ?? null,
     });
+    const shown = s.offer?.kind ?? s.declined;
+    if (shown) await t.deps.sessionService.markOfferShown(session, shown);
     if (s.outcome && s.outcome !== "pending") await t.deps.sessionService.complete(session, s.outcome, s.offer ?? null);
   }
 }
@@ -63,9 +67,9 @@ describe("the weekly report's figures", () => {
       // 2026-W46 (9–15 Nov), boundaries included.
       { at: "2026-11-09T00:00:00Z", reason: "too expensive", mrr: 50, outcome: "saved", offer: DISCOUNT },
       { at: "2026-11-10T09:00:00Z", reason: "too expensive", mrr: 49.99, outcome: "saved", offer: DISCOUNT },
-      { at: "2026-11-11T09:00:00Z", reason: "too expensive", mrr: 20, outcome: "canceled" },
+      { at: "2026-11-11T09:00:00Z", reason: "too expensive", mrr: 20, outcome: "canceled", declined: "discount" },
       { at: "2026-11-12T09:00:00Z", reason: "not using it enough", mrr: 30, outcome: "saved", offer: PAUSE },
-      { at: "2026-11-13T09:00:00Z", reason: "not using it enough", mrr: 40, outcome: "canceled" },
+      { at: "2026-11-13T09:00:00Z", reason: "not using it enough", mrr: 40, outcome: "canceled", declined: "pause" },
       { at: "2026-11-15T23:59:59.999Z", outcome: "pending" },
       // Sandbox traffic in the same week: large, and never counted.
       { at: "2026-11-12T09:00:00Z", env: "sandbox", reason: "too expensive", mrr: 1000, outcome: "saved", offer: DISCOUNT },
@@ -89,13 +93,34 @@ describe("the weekly report's figures", () => {
       "Still undecided: 1",
     ]);
     expect(report.text).toContain("Top reasons\n  1. too expensive: 3 sessions, 2 saved (66.7%)\n  2. not using it enough: 2 sessions, 1 saved (50.0%)\n");
-    expect(report.text).toContain("Offers\n  discount: 2 acceptances, $99.99 MRR recovered\n  pause: 1 acceptance, $30.00 MRR recovered\n");
+    expect(report.text).toContain("Offers\n  discount: 2 of 3 accepted (66.7%), $99.99 MRR recovered\n  pause: 1 of 2 accepted (50.0%), $30.00 MRR recovered\n");
     expect(report.text).toContain("Dashboard: http://localhost:3000/dashboard\n");
     expect(report.text).toContain("This week's sessions: http://localhost:3000/dashboard/sessions?from=2026-11-09&to=2026-11-15\n");
     expect(report.text).toContain("Change the recipients or stop these emails: http://localhost:3000/dashboard/settings/reports");
     expect(report.text).not.toContain("missing a feature");
     expect(report.html).toContain("$129.99");
     expect(report.html).not.toMatch(/<img|src=|url\(/i);
+  });
+
+  test("issues the detector finds are in the report, in plain words", async () => {
+    const t = await makeTestApp();
+    t.clock.set(at("2026-09-01T10:00:00Z"));
+    const ws = await seedWorkspace(t, { name: "Acme" });
+    const sessions: SeedSession[] = [];
+    // Eight ordinary weeks (2026-W38..W45): 2 of 10 sessions "too expensive" each week.
+    for (let week = 0; week < 8; week++)
+      for (let i = 0; i < 10; i++)
+        sessions.push({ at: new Date(at("2026-09-14T09:00:00Z") + week * 7 * 86_400_000 + i * 3_600_000).toISOString(), reason: i < 2 ? "too expensive" : "missing a feature", mrr: 20, outcome: "canceled" });
+    // 2026-W46: 12 of 16.
+    for (let i = 0; i < 16; i++)
+      sessions.push({ at: new Date(at("2026-11-10T09:00:00Z") + i * 3_600_000).toISOString(), reason: i < 12 ? "too expensive" : "missing a feature", mrr: 20, outcome: "canceled" });
+    await seedSessions(t, ws, sessions);
+    t.clock.set(at("2026-11-18T12:00:00Z"));
+    const report = await t.deps.reportService.preview(ws.id, "2026-W46");
+    const issues = report.text.slice(report.text.indexOf("Issues detected\n"), report.text.indexOf("\nDashboard:"));
+    // The detector's own sentence (analytics owns the wording): the reason, this week's share and the usual one.
+    expect(issues).toMatch(/^Issues detected\n  - .*too expensive.*75 ?%.*20 ?%.*\n$/i);
+    expect(report.html).toMatch(/too expensive.*75 ?%/i);
   });
 
   test("what a subscriber typed is escaped in the HTML part", async () => {
