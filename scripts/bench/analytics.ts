@@ -2,6 +2,7 @@
 // the rollups, starts the server on a free port and prints the median latency of the analytics reads.
 // Goal: < 50 ms each on the 2-core box.   BENCH_SESSIONS=1000000 BENCH_RUNS=31 bun scripts/bench/analytics.ts
 import { mkdtempSync, rmSync } from "node:fs";
+import { loadavg } from "node:os";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { testConfig } from "../../src/config.ts";
@@ -96,21 +97,32 @@ const targets: [string, string][] = [
   ["issues, last complete week", "/api/v1/analytics/issues"],
 ];
 
+console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} on ${navigator.hardwareConcurrency} cores`);
 let failed = false;
 for (const [name, url] of targets) {
   const times: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < WARMUP + RUNS; i++) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     const res = await fetch(base + url, { headers: { authorization: `Bearer ${key}` } });
     await res.arrayBuffer();
     const ms = performance.now() - t0;
+    const c = process.cpuUsage(c0);
     if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
-    if (i >= WARMUP) times.push(ms);
+    if (i >= WARMUP) {
+      times.push(ms);
+      cpu.push((c.user + c.system) / 1000);
+    }
   }
-  times.sort((a, b) => a - b);
-  const median = times[Math.floor(times.length / 2)];
-  if (median >= GOAL_MS) failed = true;
-  console.log(`${name.padEnd(40)} median ${median.toFixed(1).padStart(6)} ms   (min ${times[0].toFixed(1)}, max ${times[times.length - 1].toFixed(1)}; goal < ${GOAL_MS} ms) ${median < GOAL_MS ? "ok" : "SLOW"}`);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const wall = median(times);
+  if (wall >= GOAL_MS) failed = true;
+  // CPU time (server and client share this process) shows the work itself when other jobs crowd the box.
+  console.log(
+    `${name.padEnd(40)} median ${wall.toFixed(1).padStart(6)} ms wall, ${median(cpu).toFixed(1).padStart(5)} ms cpu   ` +
+      `(min ${Math.min(...times).toFixed(1)}, max ${Math.max(...times).toFixed(1)}; goal < ${GOAL_MS} ms) ${wall < GOAL_MS ? "ok" : "SLOW"}`,
+  );
 }
 server.stop(true);
 await booted.close();

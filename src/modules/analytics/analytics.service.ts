@@ -240,9 +240,25 @@ export function createAnalyticsService(deps: { analyticsStore: AnalyticsStore; c
     };
   }
 
+  /** Only the totals of a range (the overview's "previous period"): month rows for whole months, days for the rest. */
+  function totalsOf(workspace: Workspace, environment: Environment, from: number, to: number, flowId: string | null = null) {
+    const c = zero();
+    for (const row of store.totals({ workspaceId: workspace.id, environment, fromDay: from, toDay: to, flowId })) addRow(c, row.outcome, row);
+    return {
+      sessions: c.sessions,
+      saved: c.saved,
+      canceled: c.canceled,
+      pending: c.pending,
+      saveRate: saveRate(c.saved, c.canceled),
+      recoveredMrrCents: c.recoveredMrrCents,
+      lostMrrCents: c.lostMrrCents,
+    };
+  }
+
   return {
     defaultRange,
     retention,
+    totals: totalsOf,
     issues,
     stats,
     rebuild: (workspaceId: string | null = null) => store.rebuild(workspaceId),

@@ -86,7 +86,11 @@ function sameFacts(a: RollupFacts, b: RollupFacts): boolean {
   return (Object.keys(a) as (keyof RollupFacts)[]).every((k) => a[k] === b[k]);
 }
 
-// The columns a session row needs to become facts, with the offer it displayed.
+// The columns a session row needs to become facts, with the offer it displayed. The ONE place that says how a
+// stored row counts; `track`, `rebuild` and the stats sliver all read through it. For ingestion (issue 10):
+// select the counting instant as coalesce(occurred_at, created_at) in place of s.created_at (and range on it in
+// rowsCountedBetween), and leave out a hosted session that an event links to (e.g. `where not exists (select 1
+// from sessions e where e.linked_session_id = s.id)`), so its later writes go null → null through `track`.
 const FACTS_SELECT = `select s.workspace_id, s.environment, s.created_at, s.flow_id, s.outcome, s.reason, s.context, s.offer,
     s.recovered_mrr_cents, o.kind as offer_shown
   from sessions s left join session_offers_shown o on o.session_id = s.id`;
@@ -178,7 +182,7 @@ export function createAnalyticsStore({ db }: { db: Database }) {
   const firstDay = db.query(
     "select min(day) as day from analytics_rollups where workspace_id = ? and environment = ? and grain = 'day' and facet = 'all' and sessions > 0",
   );
-  const rowsCreatedBetween = db.query(
+  const rowsCountedBetween = db.query(
     `${FACTS_SELECT} where s.workspace_id = ? and s.environment = ? and s.created_at >= ? and s.created_at < ?`,
   );
 
@@ -317,7 +321,7 @@ export function createAnalyticsStore({ db }: { db: Database }) {
 
     /** Facts of the sessions counted in [fromMs, toMs): the sliver of a day the rollups cannot split. */
     factsBetween(workspaceId: string, environment: Environment, fromMs: number, toMs: number): RollupFacts[] {
-      return (rowsCreatedBetween.all(workspaceId, environment, fromMs, toMs) as FactsRow[]).map(factsOfRow);
+      return (rowsCountedBetween.all(workspaceId, environment, fromMs, toMs) as FactsRow[]).map(factsOfRow);
     },
   };
 }
