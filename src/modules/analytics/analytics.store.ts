@@ -177,7 +177,8 @@ export function createAnalyticsStore({ db }: { db: Database }) {
   const byDay = db.query(`select day, outcome, sessions, recovered_mrr_cents as recoveredMrrCents, lost_mrr_cents as lostMrrCents,
     offers_accepted as offersAccepted, offer_recovered_mrr_cents as offerRecoveredMrrCents from analytics_rollups where ${SCOPE}`);
   const byValue = db.query(`select value, outcome, ${MEASURES} from analytics_rollups where ${SCOPE} group by value, outcome`);
-  const byDayValue = db.query(`select day, value, outcome, ${MEASURES} from analytics_rollups where ${SCOPE} group by day, value, outcome`);
+  const byDayValue = db.query(`select day, value, outcome, sessions, recovered_mrr_cents as recoveredMrrCents, lost_mrr_cents as lostMrrCents,
+    offers_accepted as offersAccepted, offer_recovered_mrr_cents as offerRecoveredMrrCents from analytics_rollups where ${SCOPE}`);
   const totals = db.query(`select outcome, ${MEASURES} from analytics_rollups where ${SCOPE} group by outcome`);
   const firstDay = db.query(
     "select min(day) as day from analytics_rollups where workspace_id = ? and environment = ? and grain = 'day' and facet = 'all' and sessions > 0",
@@ -306,6 +307,7 @@ export function createAnalyticsStore({ db }: { db: Database }) {
       return overRange<ValueOutcomeRow>(byValue, scope, facet);
     },
 
+    /** Day by day per value (the weekly detector); one row per flow too: sum them. */
     byDayValue(scope: RollupScope, facet: Facet): DayValueOutcomeRow[] {
       return byDayValue.all(scope.workspaceId, scope.environment, facet, scope.fromDay, scope.toDay, scope.flowId, "day") as DayValueOutcomeRow[];
     },

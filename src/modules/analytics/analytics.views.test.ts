@@ -89,6 +89,7 @@ describe("overview body", () => {
     expect(body).toContain('href="/dashboard/overview.csv?from=2026-11-16&amp;to=2026-11-29"');
     expect((body.match(/<svg [^>]*role="img"/g) ?? []).length).toBe(4);
     expect((body.match(/<table>/g) ?? []).length).toBe(7);
+    expect((body.match(/class="table-wrap" tabindex="0" role="region"/g) ?? []).length).toBe(7);
     expect(body).not.toMatch(/style=|<script/);
   });
 

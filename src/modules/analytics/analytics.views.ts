@@ -39,7 +39,7 @@ function pointsChange(now: number, before: number): string {
 }
 
 function tile(label: string, value: string, change: string | null, since: string): SafeHtml {
-  return html`<div class="tile"><p class="tile-label">${label}</p><p class="tile-value">${value}</p><p class="tile-change">${change === null ? html`no earlier figures` : html`${change} <span class="muted">vs ${since}</span>`}</p></div>`;
+  return html`<div><dt>${label}</dt><dd>${value}</dd><dd class="change">${change === null ? html`no earlier figures` : html`${change} vs ${since}`}</dd></div>`;
 }
 
 function tiles(m: OverviewModel): SafeHtml {
@@ -49,12 +49,12 @@ function tiles(m: OverviewModel): SafeHtml {
   const anyBefore = before.sessions > 0;
   return html`<section aria-labelledby="headline-h" class="panel">
 <h2 id="headline-h">${m.report.from} – ${m.report.to}</h2>
-<div class="tiles">
+<dl class="stats tiles">
 ${tile("Sessions", count(now.sessions), relativeChange(now.sessions, before.sessions), since)}
 ${tile("Save rate", percent(now.saveRate), anyBefore && before.saved + before.canceled > 0 ? pointsChange(now.saveRate, before.saveRate) : null, since)}
 ${tile("Recovered MRR", money(now.recoveredMrrCents), anyBefore ? (relativeChange(now.recoveredMrrCents, before.recoveredMrrCents) ?? "up from $0") : null, since)}
 ${tile("Lost MRR", money(now.lostMrrCents), anyBefore ? (relativeChange(now.lostMrrCents, before.lostMrrCents) ?? "up from $0") : null, since)}
-</div>
+</dl>
 </section>`;
 }
 
@@ -66,12 +66,12 @@ function filters(m: OverviewModel): SafeHtml {
 <option value=""${m.filters.flowId ? "" : " selected"}>All flows</option>
 ${m.flows.map((f) => html`<option value="${f.id}"${f.id === m.filters.flowId ? html` selected` : ""}>${f.name}</option>`)}
 </select></div>
-<div class="field actions"><button type="submit" class="button">Apply</button> <a class="button secondary" href="${m.csvHref}" download>Download CSV</a></div>
+<div class="field actions"><button type="submit" class="btn btn-primary">Apply</button> <a class="btn" href="${m.csvHref}" download>Download CSV</a></div>
 </form>`;
 }
 
 function table(caption: string, head: string[], rows: (string | number)[][]): SafeHtml {
-  return html`<div class="table-wrap"><table>
+  return html`<div class="table-wrap" tabindex="0" role="region" aria-label="${caption}"><table>
 <caption>${caption}</caption>
 <thead><tr>${head.map((h, i) => html`<th scope="col"${i > 0 ? html` class="num"` : ""}>${h}</th>`)}</tr></thead>
 <tbody>${rows.length ? rows.map((r) => html`<tr>${r.map((cell, i) => (i === 0 ? html`<th scope="row">${cell}</th>` : html`<td class="num">${cell}</td>`))}</tr>`) : html`<tr><td colspan="${head.length}">Nothing in this range.</td></tr>`}</tbody>
@@ -171,7 +171,7 @@ ${body}</section>`;
 }
 
 export function overviewBody(m: OverviewModel): SafeHtml {
-  return html`${m.error ? html`<p class="error" role="alert">${m.error}</p>` : ""}
+  return html`${m.error ? html`<div class="banner banner-error" role="alert"><p>${m.error}</p></div>` : ""}
 ${filters(m)}
 ${tiles(m)}
 ${issues(m)}

@@ -21,12 +21,27 @@ export function logChoose(n: number, k: number): number {
   return logFactorial(n) - logFactorial(k) - logFactorial(n - k);
 }
 
-function sumOfLogs(logs: number[]): number {
-  const max = Math.max(...logs);
-  if (max === Number.NEGATIVE_INFINITY) return 0;
-  let total = 0;
-  for (const l of logs) total += Math.exp(l - max);
-  return Math.exp(max) * total;
+/**
+ * Σ exp(log t_k) for k = from … to, where the next term's log comes from `step(k)` = log(t_{k+1} / t_k).
+ * The terms of both distributions rise to one mode and then fall, so once past the largest term the sum
+ * stops when a term no longer changes it: a tail over a million sessions costs a few dozen terms, not a
+ * million. The ratio recurrence costs one log per term; `first` is the exact log of the first term.
+ */
+function tailSum(first: number, from: number, to: number, step: (k: number) => number): number {
+  let logTerm = first;
+  let max = first;
+  let scaled = 0; // Σ exp(logTerm - max), rescaled whenever a larger term appears
+  for (let k = from; k <= to; k++) {
+    if (logTerm > max) {
+      scaled *= Math.exp(max - logTerm);
+      max = logTerm;
+    }
+    const term = Math.exp(logTerm - max);
+    scaled += term;
+    if (logTerm < max && term < scaled * 1e-17) break;
+    if (k < to) logTerm += step(k);
+  }
+  return Math.exp(max) * scaled;
 }
 
 /**
@@ -38,10 +53,11 @@ export function hypergeometricUpperTail(x: number, population: number, successes
   const hi = Math.min(successes, draws);
   if (x <= lo) return 1;
   if (x > hi) return 0;
-  const denominator = logChoose(population, draws);
-  const logs: number[] = [];
-  for (let k = x; k <= hi; k++) logs.push(logChoose(successes, k) + logChoose(population - successes, draws - k) - denominator);
-  return Math.min(1, sumOfLogs(logs));
+  const first = logChoose(successes, x) + logChoose(population - successes, draws - x) - logChoose(population, draws);
+  // t(k+1) / t(k) = (K − k)(n − k) / ((k + 1)(N − K − n + k + 1))
+  const failures = population - successes;
+  const step = (k: number) => Math.log(((successes - k) * (draws - k)) / ((k + 1) * (failures - draws + k + 1)));
+  return Math.min(1, tailSum(first, x, hi, step));
 }
 
 /** P(X ≥ x) for X ~ Binomial(n, p). */
@@ -50,9 +66,11 @@ export function binomialUpperTail(x: number, n: number, p: number): number {
   if (x > n) return 0;
   const lp = Math.log(p);
   const lq = Math.log1p(-p);
-  const logs: number[] = [];
-  for (let k = x; k <= n; k++) logs.push(logChoose(n, k) + k * lp + (n - k) * lq);
-  return Math.min(1, sumOfLogs(logs));
+  const first = logChoose(n, x) + x * lp + (n - x) * lq;
+  // t(k+1) / t(k) = (n − k) / (k + 1) · p / (1 − p)
+  const odds = lp - lq;
+  const step = (k: number) => Math.log((n - k) / (k + 1)) + odds;
+  return Math.min(1, tailSum(first, x, n, step));
 }
 
 /**

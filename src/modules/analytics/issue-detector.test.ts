@@ -16,13 +16,23 @@ function ratioToNumber(num: bigint, den: bigint): number {
   return Number((num << shift) / den) / 2 ** Number(shift);
 }
 function exactHypergeometricTail(x: number, population: number, successes: number, draws: number): number {
+  // Term by term, each from the last by an exact integer ratio: C(K,k+1)·C(M−K,n−k−1) = C(K,k)·C(M−K,n−k)·(K−k)(n−k) / ((k+1)(M−K−n+k+1)).
+  let term = choose(successes, x) * choose(population - successes, draws - x);
   let num = 0n;
-  for (let k = x; k <= Math.min(successes, draws); k++) num += choose(successes, k) * choose(population - successes, draws - k);
+  for (let k = x; k <= Math.min(successes, draws); k++) {
+    num += term;
+    term = (term * BigInt(successes - k) * BigInt(draws - k)) / (BigInt(k + 1) * BigInt(population - successes - draws + k + 1));
+  }
   return ratioToNumber(num, choose(population, draws));
 }
 function exactBinomialTailNinth(x: number, n: number): number {
+  // Σ C(n,k)·8^(n−k) / 9^n, each term from the last: C(n,k+1)·8^(n−k−1) = C(n,k)·8^(n−k)·(n−k) / (8(k+1)).
+  let term = choose(n, x) * 8n ** BigInt(n - x);
   let num = 0n;
-  for (let k = x; k <= n; k++) num += choose(n, k) * 8n ** BigInt(n - k);
+  for (let k = x; k <= n; k++) {
+    num += term;
+    term = (term * BigInt(n - k)) / (8n * BigInt(k + 1));
+  }
   return ratioToNumber(num, 9n ** BigInt(n));
 }
 
@@ -50,11 +60,12 @@ describe("exact tail probabilities", () => {
   });
 
   test("log space agrees with exact rational sums on larger cases", () => {
-    for (const [x, M, K, n] of [[30, 900, 120, 100], [12, 450, 45, 50], [200, 5000, 1500, 500]]) {
+    // Tails above the mode, below it (p near 1: the terms rise before they fall), and at a million-session scale.
+    for (const [x, M, K, n] of [[30, 900, 120, 100], [12, 450, 45, 50], [200, 5000, 1500, 500], [100, 5000, 1500, 500], [130, 12000, 1000, 1370], [900, 12000, 8000, 1370]]) {
       const exact = exactHypergeometricTail(x, M, K, n);
       expect(Math.abs(hypergeometricUpperTail(x, M, K, n) - exact) / exact).toBeLessThan(1e-9);
     }
-    for (const [x, n] of [[10, 50], [40, 200], [120, 900]]) {
+    for (const [x, n] of [[10, 50], [40, 200], [120, 900], [5, 200], [1500, 12000]]) {
       const exact = exactBinomialTailNinth(x, n);
       expect(Math.abs(binomialUpperTail(x, n, 1 / 9) - exact) / exact).toBeLessThan(1e-9);
     }
