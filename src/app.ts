@@ -10,6 +10,8 @@ import { analyticsRoutes } from "./modules/analytics/analytics.routes.ts";
 import { docsRoutes } from "./modules/docs/docs.routes.ts";
 import { hostedRoutes } from "./modules/hosted/hosted.routes.ts";
 import { billingRoutes, STRIPE_WEBHOOK_PATH } from "./modules/billing/billing.routes.ts";
+import { createDashboardShell } from "./modules/dashboard/dashboard.shell.ts";
+import { dashboardRoutes } from "./modules/dashboard/dashboard.routes.ts";
 
 // Request-body limits by route group. Everything else (the API, hosted forms) gets config.apiBodyLimit (64 KiB);
 // a group that needs more opts in with one line here, e.g. ["/dashboard/", 320 * 1024] for a logo upload.
@@ -28,6 +30,8 @@ export async function createApp(deps: Deps) {
     });
   }
 
+  const shell = createDashboardShell(deps);
+
   // Production (the compiled binary): compose every route handler at start-up rather than on its first request,
   // so no request ever pays for code generation. aot stays on (Elysia's default): generated, not dynamic, handlers.
   return new Elysia({ name: "holdfast", aot: true, precompile: deps.config.production })
@@ -45,7 +49,8 @@ export async function createApp(deps: Deps) {
     .use(retentbaseRoutes(deps))
     .use(retainrabbitRoutes(deps))
     .use(analyticsRoutes(deps))
-    .use(billingRoutes(deps));
+    .use(billingRoutes(deps))
+    .use(dashboardRoutes(deps, shell));
 }
 
 export type App = Awaited<ReturnType<typeof createApp>>;

@@ -27,6 +27,8 @@ import { createAnalyticsStore } from "./modules/analytics/analytics.store.ts";
 import { createAnalyticsService } from "./modules/analytics/analytics.service.ts";
 import { createUserStore } from "./modules/users/users.store.ts";
 import { createUserService } from "./modules/users/users.service.ts";
+import { createAuthStore } from "./modules/auth/auth.store.ts";
+import { createAuthService } from "./modules/auth/auth.service.ts";
 import { createWorkspaceStore } from "./modules/workspaces/workspaces.store.ts";
 import { createWorkspaceService } from "./modules/workspaces/workspaces.service.ts";
 import { createSmtpMailer, type Mailer } from "./modules/mail/mailer.ts";
@@ -85,7 +87,8 @@ export function createDeps(base: {
     issuer: config.publicUrl,
     ttlSeconds: config.resultTokenTtlSeconds,
   });
-  const userService = createUserService({ userStore: createUserStore({ db }), clock });
+  const userService = createUserService({ userStore: createUserStore({ db }), clock, memoryCostKiB: config.passwordMemoryKiB });
+  const authService = createAuthService({ authStore: createAuthStore({ db }), userService, workspaceService, clock });
   const retentbaseService = createRetentbaseService({ sessionService, resultTokens, cancelUrl: config.cancelUrl });
   const retainrabbitService = createRetainrabbitService({
     flowService,
@@ -154,6 +157,7 @@ export function createDeps(base: {
     analyticsService,
     resultTokens,
     userService,
+    authService,
     healthService,
     /** The Stripe client, or null when billing is off (STRIPE_SECRET_KEY unset). */
     stripe,

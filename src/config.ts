@@ -83,6 +83,8 @@ export interface Config {
   mailFrom: MailFrom | null;
   /** Workspace billing through Stripe; null (off) unless STRIPE_SECRET_KEY is set. */
   stripe: StripeConfig | null;
+  /** argon2id memory cost for dashboard passwords (OWASP's 19 MiB; tests lower it to stay fast). */
+  passwordMemoryKiB: number;
 }
 
 export class ConfigError extends Error {}
@@ -128,6 +130,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     stripe: e.STRIPE_SECRET_KEY
       ? Object.freeze({ secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET!, api: stripeApi(e.STRIPE_API_URL) })
       : null,
+    passwordMemoryKiB: 19_456,
   });
 }
 
@@ -162,5 +165,5 @@ export function stripeApi(url = "https://api.stripe.com"): StripeApi {
 
 /** A config for tests and tools: defaults plus overrides, never the real environment. */
 export function testConfig(overrides: Partial<Config> = {}): Readonly<Config> {
-  return Object.freeze({ ...loadConfig({ HOLDFAST_DATA_DIR: ":memory:", LOG_LEVEL: "silent" }), production: false, dbPath: ":memory:", ...overrides });
+  return Object.freeze({ ...loadConfig({ HOLDFAST_DATA_DIR: ":memory:", LOG_LEVEL: "silent" }), production: false, dbPath: ":memory:", passwordMemoryKiB: 1024, ...overrides });
 }

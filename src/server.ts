@@ -3,6 +3,7 @@ import { openApp, type Booted } from "./boot.ts";
 import { loadConfig, type Config } from "./config.ts";
 import { createLogger } from "./http/logger.ts";
 import { VERSION } from "./lib/version.ts";
+import { announceSetup } from "./modules/auth/auth.routes.ts";
 
 /** The HTTP server for a booted app, with the socket options production uses (tests start it on port 0). */
 export function listen(booted: Pick<Booted, "fetch">, port: number, hostname: string) {
@@ -32,6 +33,8 @@ export async function serve(config: Readonly<Config> = loadConfig()): Promise<vo
   if (booted.deps.mailer) booted.deps.reportScheduler.start();
   // Owner mail a previous run queued but did not get to send (it stopped in between).
   void booted.deps.billingService.sendPendingMail().catch((error) => logger.warn("pending billing mail not sent", { error: String(error) }));
+  // First run: while nobody can sign in, each start logs a fresh one-time setup link.
+  await announceSetup(booted.deps);
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -19,3 +19,7 @@ declare module "*/standalone.js" {
   const path: string;
   export default path;
 }
+declare module "*/public/dashboard.js" {
+  const path: string;
+  export default path;
+}

@@ -25,14 +25,14 @@ export interface Holdfast {
   stop(): Promise<void>;
 }
 
-export async function startHoldfast(): Promise<Holdfast> {
+export async function startHoldfast(overrides: Partial<Config> = {}): Promise<Holdfast> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "holdfast-browser-"));
   // Bind first (port 0: the OS picks a free port, no race), then build the config around the real port.
   let handle: (request: Request, socket: Bun.Server<undefined>) => Response | Promise<Response> = () => new Response("starting", { status: 503 });
   const server = Bun.serve({ port: 0, hostname: "127.0.0.1", maxRequestBodySize: 256 * 1024, fetch: (request, socket) => handle(request, socket) });
   const port = server.port!;
   const url = `http://127.0.0.1:${port}`;
-  const config = loadConfig({ HOLDFAST_DATA_DIR: dataDir, PORT: String(port), HOLDFAST_PUBLIC_URL: url, LOG_LEVEL: "silent" });
+  const config = { ...loadConfig({ HOLDFAST_DATA_DIR: dataDir, PORT: String(port), HOLDFAST_PUBLIC_URL: url, LOG_LEVEL: "silent" }), ...overrides };
   let offset = 0;
   const clock = { now: () => Date.now() + offset };
   const booted = await openApp({ config, clock });

@@ -43,9 +43,10 @@ export function createKeyService({ keyStore, clock }: { keyStore: KeyStore; cloc
 
     list: (workspaceId: string) => keyStore.listByWorkspace(workspaceId),
 
-    async revoke(id: string): Promise<ApiKey> {
+    /** Revokes a key; with a workspace, a key of another workspace is "not found" like a missing one. */
+    async revoke(id: string, workspaceId?: string): Promise<ApiKey> {
       const key = await keyStore.findById(id);
-      if (!key) throw new AppError(404, `No API key with id ${id}`);
+      if (!key || (workspaceId !== undefined && key.workspaceId !== workspaceId)) throw new AppError(404, `No API key with id ${id}`);
       if (key.revokedAt === null) {
         key.revokedAt = clock.now();
         await keyStore.revoke(id, key.revokedAt);
