@@ -54,7 +54,9 @@ export type LoginResult =
 export function createUserService({ userStore, clock, memoryCostKiB = 19_456 }: { userStore: UserStore; clock: Clock; memoryCostKiB?: number }) {
   const hash = (password: string) => Bun.password.hash(password, { algorithm: "argon2id", memoryCost: memoryCostKiB, timeCost: 2 });
   // Verified against when the e-mail is unknown, so an unknown address costs the same argon2id work as a wrong password.
-  const dummyHash = hash(`dummy-${crypto.randomUUID()}`);
+  // Made on first use, not at boot: every CLI command builds this service and most never verify anything.
+  let dummy: Promise<string> | null = null;
+  const dummyHash = () => (dummy ??= hash(`dummy-${crypto.randomUUID()}`));
   // Unknown addresses back off too (in memory), so a lockout message does not reveal which addresses exist.
   const unknownFailures = new Map<string, { failures: number; lockedUntil: number }>();
 
@@ -82,17 +84,18 @@ export function createUserService({ userStore, clock, memoryCostKiB = 19_456 }: 
       return u ? { id: u.id, email: u.email, createdAt: u.createdAt } : null;
     },
 
-    /** The user when the password is right (the CLI's check; counts toward the backoff like a sign-in). */
+    /** The user when the password is right; a plain check that leaves the backoff counters alone. */
     async verify(email: string, password: string): Promise<User | null> {
-      const result = await this.login(email, password);
-      return result.ok ? result.user : null;
+      const u = await userStore.findByEmail(normalizeEmail(email));
+      if (!u || !u.passwordHash) return null;
+      return (await Bun.password.verify(password, u.passwordHash)) ? { id: u.id, email: u.email, createdAt: u.createdAt } : null;
     },
 
     /** Checks a password without touching the failure counters (re-authentication before revealing a secret). */
     async checkPassword(userId: string, password: string): Promise<boolean> {
       const u = await userStore.findById(userId);
       if (!u || !u.passwordHash) {
-        await Bun.password.verify(password, await dummyHash);
+        await Bun.password.verify(password, await dummyHash());
         return false;
       }
       return Bun.password.verify(password, u.passwordHash);
@@ -107,7 +110,7 @@ export function createUserService({ userStore, clock, memoryCostKiB = 19_456 }: 
       if (lockedUntil !== null && lockedUntil > now) return { ok: false, reason: "locked", retryInSeconds: Math.ceil((lockedUntil - now) / 1000) };
       const matches = found && found.passwordHash
         ? await Bun.password.verify(password, found.passwordHash)
-        : (await Bun.password.verify(password, await dummyHash), false);
+        : (await Bun.password.verify(password, await dummyHash()), false);
       if (found && matches) {
         if (found.failedLogins > 0 || found.lockedUntil !== null) await userStore.resetFailures(found.id);
         return { ok: true, user: { id: found.id, email: found.email, createdAt: found.createdAt } };
