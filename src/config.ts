@@ -19,6 +19,8 @@ const envSchema = z.object({
   HOLDFAST_DATA_DIR: z.string().trim().min(1).default("./data"),
   HOLDFAST_PUBLIC_URL: optionalUrl,
   HOLDFAST_CANCEL_URL: optionalUrl,
+  // argon2id memory per password hash, KiB: OWASP's 19 MiB by default; lower only on a very small box.
+  HOLDFAST_PASSWORD_MEMORY_KIB: z.coerce.number().int("must be a whole number").min(1024).max(1_048_576).default(19_456),
   HOLDFAST_RATE_LIMIT: z.coerce.number().int("must be a whole number").min(1).max(1_000_000).default(600),
   // false/0: trust no proxy header; true: one proxy in front; N: N proxies in front.
   HOLDFAST_TRUST_PROXY: z
@@ -130,7 +132,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     stripe: e.STRIPE_SECRET_KEY
       ? Object.freeze({ secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET!, api: stripeApi(e.STRIPE_API_URL) })
       : null,
-    passwordMemoryKiB: 19_456,
+    passwordMemoryKiB: e.HOLDFAST_PASSWORD_MEMORY_KIB,
   });
 }
 

@@ -38,7 +38,8 @@ async function run(argv: string[], opts: { stdin?: string; env?: Record<string, 
       if (opts.stdin === undefined) throw new Error("the command read stdin unexpectedly");
       return opts.stdin;
     },
-    env: { HOLDFAST_DATA_DIR: dataDir, ...opts.env },
+    // The lightest argon2id cost: these tests check the commands, not the hash's strength.
+    env: { HOLDFAST_DATA_DIR: dataDir, HOLDFAST_PASSWORD_MEMORY_KIB: "1024", ...opts.env },
   };
   const code = await runCli(argv, io);
   return { code, out: out.join("\n"), err: err.join("\n") };

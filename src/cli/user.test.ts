@@ -17,7 +17,7 @@ async function run(argv: string[], stdin?: string) {
     out: (t) => void out.push(t),
     err: (t) => void err.push(t),
     readStdin: async () => stdin ?? "",
-    env: { HOLDFAST_DATA_DIR: dataDir, LOG_LEVEL: "silent" },
+    env: { HOLDFAST_DATA_DIR: dataDir, LOG_LEVEL: "silent", HOLDFAST_PASSWORD_MEMORY_KIB: "1024" },
   };
   return { code: await runCli(argv, io), out: out.join("\n"), err: err.join("\n") };
 }

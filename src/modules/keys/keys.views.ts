@@ -25,7 +25,7 @@ ${v.canManage ? createForm(v.csrf) : html`<p class="note">Viewers can see keys b
 <h2>Keys</h2>
 ${v.keys.length === 0
     ? emptyState("No keys yet.")
-    : html`<div class="table-wrap"><table>
+    : html`<div class="table-wrap" tabindex="0" role="region" aria-label="Keys"><table>
 <thead><tr><th scope="col">Key</th><th scope="col">Scope</th><th scope="col">Mode</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col">Status</th>${v.canManage ? html`<th scope="col"><span class="visually-hidden">Actions</span></th>` : ""}</tr></thead>
 <tbody>${rows}</tbody>
 </table></div>`}

@@ -21,7 +21,7 @@ export function membersView(v: { members: Member[]; me: string; canManage: boole
   return html`${settingsTabs("members")}
 <section class="panel">
 <h2>Members</h2>
-<div class="table-wrap"><table>
+<div class="table-wrap" tabindex="0" role="region" aria-label="Members"><table>
 <thead><tr><th scope="col">E-mail</th><th scope="col">Role</th><th scope="col">Since</th><th scope="col">Status</th>${v.canManage ? html`<th scope="col"><span class="visually-hidden">Actions</span></th>` : ""}</tr></thead>
 <tbody>
 ${v.members.map((m) => html`<tr>
