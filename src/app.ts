@@ -12,6 +12,7 @@ import { hostedRoutes } from "./modules/hosted/hosted.routes.ts";
 import { billingRoutes, STRIPE_WEBHOOK_PATH } from "./modules/billing/billing.routes.ts";
 import { createDashboardShell } from "./modules/dashboard/dashboard.shell.ts";
 import { dashboardRoutes } from "./modules/dashboard/dashboard.routes.ts";
+import { brandingRoutes } from "./modules/branding/branding.routes.ts";
 
 // Request-body limits by route group. Everything else (the API, hosted forms) gets config.apiBodyLimit (64 KiB);
 // a group that needs more opts in with one line here, e.g. ["/dashboard/", 320 * 1024] for a logo upload.
@@ -50,6 +51,7 @@ export async function createApp(deps: Deps) {
     .use(retainrabbitRoutes(deps))
     .use(analyticsRoutes(deps))
     .use(billingRoutes(deps))
+    .use(brandingRoutes(deps))
     .use(dashboardRoutes(deps, shell));
 }
 

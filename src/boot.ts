@@ -29,6 +29,8 @@ import { createUserStore } from "./modules/users/users.store.ts";
 import { createUserService } from "./modules/users/users.service.ts";
 import { createAuthStore } from "./modules/auth/auth.store.ts";
 import { createAuthService } from "./modules/auth/auth.service.ts";
+import { createBrandingStore } from "./modules/branding/branding.store.ts";
+import { createBrandingService } from "./modules/branding/branding.service.ts";
 import { createWorkspaceStore } from "./modules/workspaces/workspaces.store.ts";
 import { createWorkspaceService } from "./modules/workspaces/workspaces.service.ts";
 import { createSmtpMailer, type Mailer } from "./modules/mail/mailer.ts";
@@ -89,6 +91,7 @@ export function createDeps(base: {
   });
   const userService = createUserService({ userStore: createUserStore({ db }), clock, memoryCostKiB: config.passwordMemoryKiB });
   const authService = createAuthService({ authStore: createAuthStore({ db }), userService, workspaceService, clock });
+  const brandingService = createBrandingService({ brandingStore: createBrandingStore({ db }), workspaceService, clock });
   const retentbaseService = createRetentbaseService({ sessionService, resultTokens, cancelUrl: config.cancelUrl });
   const retainrabbitService = createRetainrabbitService({
     flowService,
@@ -158,6 +161,7 @@ export function createDeps(base: {
     resultTokens,
     userService,
     authService,
+    brandingService,
     healthService,
     /** The Stripe client, or null when billing is off (STRIPE_SECRET_KEY unset). */
     stripe,

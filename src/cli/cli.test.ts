@@ -136,7 +136,7 @@ describe("help", () => {
     expect(out).toStartWith(`holdfast ${VERSION}: a self-hosted cancellation platform`);
     expect(out).toContain("Usage:");
     expect(out).toContain("holdfast backup FILE");
-  });
+  }, 30_000); // spawns node, then bun: seconds on a busy box
 });
 
 describe("mistakes", () => {

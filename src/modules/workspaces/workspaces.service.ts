@@ -38,7 +38,8 @@ export function resolveReturnUrl(workspace: Workspace, requested: string | undef
   return workspace.defaultReturnUrl;
 }
 
-function check(input: WorkspaceInput): void {
+/** Throws a 400 naming the first invalid field (the API's and the dashboard's one rule set). */
+export function validateWorkspaceInput(input: WorkspaceInput): void {
   if (input.name !== undefined && (input.name.trim().length < 1 || input.name.length > 200))
     throw new AppError(400, "name must be 1 to 200 characters");
   if (input.plan !== undefined && !PLANS.includes(input.plan)) throw new AppError(400, `plan must be ${PLANS.join(" or ")}`);
@@ -67,7 +68,7 @@ export function createWorkspaceService(deps: { workspaceStore: WorkspaceStore; f
   const { workspaceStore, flowService, clock } = deps;
   return {
     async create(input: WorkspaceInput & { name: string }): Promise<{ workspace: Workspace; signingSecret: SigningSecret }> {
-      check(input);
+      validateWorkspaceInput(input);
       const now = clock.now();
       const workspace: Workspace = {
         id: uuid(),
@@ -91,7 +92,7 @@ export function createWorkspaceService(deps: { workspaceStore: WorkspaceStore; f
     },
 
     async update(id: string, input: WorkspaceInput): Promise<Workspace> {
-      check(input);
+      validateWorkspaceInput(input);
       const current = await workspaceStore.findById(id);
       if (!current) throw new AppError(404, `No workspace with id ${id}`);
       const defined = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
