@@ -25,6 +25,8 @@ import { createSessionStore } from "./modules/sessions/sessions.store.ts";
 import { createSessionService } from "./modules/sessions/sessions.service.ts";
 import { createAnalyticsStore } from "./modules/analytics/analytics.store.ts";
 import { createAnalyticsService } from "./modules/analytics/analytics.service.ts";
+import { createSessionSearchStore } from "./modules/sessions/session-search.store.ts";
+import { createSessionSearchService } from "./modules/sessions/session-search.service.ts";
 import { createUserStore } from "./modules/users/users.store.ts";
 import { createUserService } from "./modules/users/users.service.ts";
 import { createAuthStore } from "./modules/auth/auth.store.ts";
@@ -91,6 +93,7 @@ export function createDeps(base: {
   });
   const userService = createUserService({ userStore: createUserStore({ db }), clock, memoryCostKiB: config.passwordMemoryKiB });
   const authService = createAuthService({ authStore: createAuthStore({ db }), userService, workspaceService, clock });
+  const sessionSearchService = createSessionSearchService({ sessionSearchStore: createSessionSearchStore({ db }), clock });
   const brandingService = createBrandingService({ brandingStore: createBrandingStore({ db }), workspaceService, clock });
   const retentbaseService = createRetentbaseService({ sessionService, resultTokens, cancelUrl: config.cancelUrl });
   const retainrabbitService = createRetainrabbitService({
@@ -162,6 +165,7 @@ export function createDeps(base: {
     userService,
     authService,
     brandingService,
+    sessionSearchService,
     healthService,
     /** The Stripe client, or null when billing is off (STRIPE_SECRET_KEY unset). */
     stripe,

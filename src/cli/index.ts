@@ -6,6 +6,7 @@ import { CliError, processIo, type Io } from "./context.ts";
 import { workspaceCommand } from "./workspace.ts";
 import { keyCommand } from "./key.ts";
 import { userCommand } from "./user.ts";
+import { exportCommand } from "./export.ts";
 import { backupCommand } from "./backup.ts";
 import { healthCommand } from "./health.ts";
 import { reportCommand } from "./report.ts";
@@ -18,7 +19,8 @@ Usage:
   holdfast [serve]                 start the server (PORT, HOST, HOLDFAST_DATA_DIR, …)
   holdfast workspace …             create, update, list workspaces; rotate a signing secret
   holdfast key …                   create, list, revoke API keys
-  holdfast user create …           create a dashboard login
+  holdfast user create …           create a dashboard login (and link it to a workspace)
+  holdfast export sessions …       write a workspace's sessions as CSV or JSON Lines
   holdfast report …                send or preview a weekly report email; report settings
   holdfast analytics rebuild       recount the analytics rollups from the sessions
   holdfast backup FILE             copy the database consistently while the server runs
@@ -67,6 +69,8 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
         return await keyCommand(rest, io);
       case "user":
         return await userCommand(rest, io);
+      case "export":
+        return await exportCommand(rest, io);
       case "report":
         return await reportCommand(rest, io);
       case "analytics":

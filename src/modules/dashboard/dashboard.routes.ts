@@ -6,6 +6,7 @@ import { keyPages } from "../keys/keys.routes.ts";
 import { memberPages } from "../members/members.routes.ts";
 import { settingsPages } from "../settings/settings.routes.ts";
 import { integrationDocsPages } from "../integration-docs/integration-docs.routes.ts";
+import { sessionPages } from "../sessions/sessions.routes.ts";
 import { overviewPages } from "../overview/overview.routes.ts";
 import { stubPages } from "./dashboard.stubs.ts";
 import type { DashboardShell } from "./dashboard.shell.ts";
@@ -20,6 +21,7 @@ export function dashboardRoutes(deps: Deps, shell: DashboardShell) {
     .use(memberPages(deps, shell))
     .use(settingsPages(deps, shell))
     .use(integrationDocsPages(deps, shell))
+    .use(sessionPages(deps, shell))
     .use(stubPages(deps, shell))
     // An unknown dashboard path is a page, not a JSON error.
     .get("/dashboard/*", () => htmlResponse(plainLayout({ title: "Not found", body: messageBody("There is no such dashboard page.", { href: "/dashboard", label: "Go to the overview" }) }), 404), { detail: { hide: true } });

@@ -45,6 +45,12 @@ function sessionIdOf(hex: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+/** The state as a reader should see it: an open session past its expiry is expired. */
+export function withEffectiveState(session: Session, now: number): Session {
+  if ((session.state === "created" || session.state === "opened") && now > session.expiresAt) return { ...session, state: "expired" };
+  return session;
+}
+
 export function createSessionService(deps: { sessionStore: SessionStore; flowService: FlowService; clock: Clock }) {
   const { sessionStore, flowService, clock } = deps;
 
@@ -61,12 +67,7 @@ export function createSessionService(deps: { sessionStore: SessionStore; flowSer
   }
 
   /** The state as a reader should see it: an open session past its expiry is expired. */
-  function effective(session: Session): Session {
-    if ((session.state === "created" || session.state === "opened") && clock.now() > session.expiresAt) {
-      return { ...session, state: "expired" };
-    }
-    return session;
-  }
+  const effective = (session: Session) => withEffectiveState(session, clock.now());
 
   async function get(workspaceId: string, id: string): Promise<Session | null> {
     const session = await sessionStore.findById(workspaceId, id);

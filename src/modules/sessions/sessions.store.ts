@@ -30,7 +30,7 @@ export interface Session {
   expiresAt: number;
 }
 
-interface SessionRow {
+export interface SessionRow {
   id: string;
   workspace_id: string;
   flow_id: string;
@@ -55,7 +55,7 @@ interface SessionRow {
   expires_at: number;
 }
 
-const toSession = (r: SessionRow): Session => ({
+export const toSession = (r: SessionRow): Session => ({
   id: r.id,
   workspaceId: r.workspace_id,
   flowId: r.flow_id,
@@ -87,7 +87,7 @@ export interface Completion {
   completedAt: number;
 }
 
-const COLUMNS = `id, workspace_id, flow_id, source, customer_id, subscription_id, environment, context, metadata,
+export const COLUMNS = `id, workspace_id, flow_id, source, customer_id, subscription_id, environment, context, metadata,
   return_url, csrf_token, state, step, outcome, reason, feedback, offer, recovered_mrr_cents, created_at, opened_at,
   completed_at, expires_at`;
 
