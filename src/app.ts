@@ -16,7 +16,10 @@ import { brandingRoutes } from "./modules/branding/branding.routes.ts";
 
 // Request-body limits by route group. Everything else (the API, hosted forms) gets config.apiBodyLimit (64 KiB);
 // a group that needs more opts in with one line here, e.g. ["/dashboard/", 320 * 1024] for a logo upload.
-const BODY_LIMITS_BY_PREFIX: readonly (readonly [prefix: string, bytes: number])[] = [];
+const BODY_LIMITS_BY_PREFIX: readonly (readonly [prefix: string, bytes: number])[] = [
+  // A logo of up to 256 KB plus the multipart framing and the form's other fields.
+  ["/dashboard/settings/logo", 320 * 1024],
+];
 
 export async function createApp(deps: Deps) {
   const assets = await loadAssets();

@@ -1,5 +1,6 @@
 // SQL for dashboard login sessions (found by the hash of the cookie value) and member invitations.
 import type { Database } from "bun:sqlite";
+import { writeQueueFor } from "../../db/write-queue.ts";
 
 export interface LoginSession {
   idHash: string;
@@ -40,6 +41,8 @@ const toSession = (r: SessionRow): LoginSession => ({
 });
 
 export function createAuthStore({ db }: { db: Database }) {
+  // Serving-time writes go through the connection's queue: a CLI holding the lock never stalls the event loop.
+  const writes = writeQueueFor(db);
   const insert = db.query(
     "insert into login_sessions (id_hash, user_id, workspace_id, csrf_token, created_at, last_seen_at, expires_at) values (?, ?, ?, ?, ?, ?, ?)",
   );
@@ -67,35 +70,35 @@ export function createAuthStore({ db }: { db: Database }) {
 
   return {
     async insert(s: LoginSession): Promise<void> {
-      insert.run(s.idHash, s.userId, s.workspaceId, s.csrfToken, s.createdAt, s.lastSeenAt, s.expiresAt);
+      await writes.enqueue(() => insert.run(s.idHash, s.userId, s.workspaceId, s.csrfToken, s.createdAt, s.lastSeenAt, s.expiresAt));
     },
     async find(idHash: string): Promise<LoginSession | null> {
       const r = byHash.get(idHash) as SessionRow | null;
       return r ? toSession(r) : null;
     },
     async touch(idHash: string, at: number): Promise<void> {
-      touch.run(at, idHash);
+      await writes.enqueue(() => touch.run(at, idHash));
     },
     async remove(idHash: string): Promise<void> {
-      remove.run(idHash);
+      await writes.enqueue(() => remove.run(idHash));
     },
     async removeAllOfUser(userId: string): Promise<void> {
-      removeOfUser.run(userId);
+      await writes.enqueue(() => removeOfUser.run(userId));
     },
     async removeExpired(now: number, idleBefore: number): Promise<void> {
-      removeExpired.run(now, idleBefore);
+      await writes.enqueue(() => removeExpired.run(now, idleBefore));
     },
     async setWorkspace(idHash: string, workspaceId: string): Promise<void> {
-      setWorkspace.run(workspaceId, idHash);
+      await writes.enqueue(() => setWorkspace.run(workspaceId, idHash));
     },
     async setFlash(idHash: string, flash: string): Promise<void> {
-      setFlash.run(flash, idHash);
+      await writes.enqueue(() => setFlash.run(flash, idHash));
     },
     async takeFlash(idHash: string): Promise<string | null> {
-      return takeFlash(idHash);
+      return writes.enqueue(() => takeFlash(idHash));
     },
     async insertInvitation(i: Invitation): Promise<void> {
-      insertInvite.run(i.tokenHash, i.userId, i.workspaceId, i.createdAt, i.expiresAt);
+      await writes.enqueue(() => insertInvite.run(i.tokenHash, i.userId, i.workspaceId, i.createdAt, i.expiresAt));
     },
     async findInvitation(tokenHash: string): Promise<Invitation | null> {
       const r = inviteByHash.get(tokenHash) as { token_hash: string; user_id: string; workspace_id: string; created_at: number; expires_at: number; used_at: number | null } | null;
@@ -103,10 +106,10 @@ export function createAuthStore({ db }: { db: Database }) {
     },
     /** Marks an invitation used; false when someone used it first. */
     async useInvitation(tokenHash: string, at: number): Promise<boolean> {
-      return useInvite.run(at, tokenHash).changes > 0;
+      return (await writes.enqueue(() => useInvite.run(at, tokenHash))).changes > 0;
     },
     async dropInvitations(userId: string, workspaceId: string): Promise<void> {
-      dropInvitesOf.run(userId, workspaceId);
+      await writes.enqueue(() => dropInvitesOf.run(userId, workspaceId));
     },
   };
 }

@@ -202,3 +202,25 @@ describe("docs page", () => {
     expect(secretOf(res.html)).toBeNull();
   });
 });
+
+describe("logo size", () => {
+  test("a 256 KB PNG fits (the logo route's larger body limit); 257 KB is refused by the field, a bigger body 413", async () => {
+    const t = await makeTestApp();
+    const ws = await seedWorkspace(t);
+    const c = await signedIn(t, ws.id, "admin");
+    const png = (size: number) => {
+      const bytes = new Uint8Array(size);
+      bytes.set(PNG_1PX);
+      return bytes;
+    };
+    expect((await upload(c, png(256 * 1024), "big.png", "image/png")).status).toBe(303);
+    const tooBig = await upload(c, png(256 * 1024 + 1024), "bigger.png", "image/png");
+    expect(tooBig.status).toBe(400);
+    expect(tooBig.html).toContain("The file must be at most 256 KB");
+    const way = await upload(c, png(400 * 1024), "huge.png", "image/png");
+    expect(way.status).toBe(413);
+    // Other dashboard forms keep the default limit.
+    const token = csrfOf((await c.get("/dashboard/settings")).html);
+    expect((await c.post("/dashboard/settings", { _csrf: token, ...settingsForm({ displayName: "x".repeat(70 * 1024) }) })).status).toBe(413);
+  });
+});

@@ -1,5 +1,6 @@
 // SQL for dashboard logins, their memberships in workspaces, and their sign-in failure counters.
 import type { Database } from "bun:sqlite";
+import { writeQueueFor } from "../../db/write-queue.ts";
 
 export const ROLES = ["owner", "admin", "viewer"] as const;
 export type Role = (typeof ROLES)[number];
@@ -47,6 +48,8 @@ const toUser = (r: UserRow): UserWithSecrets => ({
 });
 
 export function createUserStore({ db }: { db: Database }) {
+  // Serving-time writes (sign-in counters, memberships) go through the connection's queue, like every store's.
+  const writes = writeQueueFor(db);
   const insert = db.query("insert into users (id, email, password_hash, created_at) values (?, ?, ?, ?)");
   const byEmail = db.query("select id, email, password_hash, created_at, failed_logins, locked_until from users where email = ?");
   const byId = db.query("select id, email, password_hash, created_at, failed_logins, locked_until from users where id = ?");
@@ -72,7 +75,7 @@ export function createUserStore({ db }: { db: Database }) {
 
   return {
     async insert(user: User, passwordHash: string): Promise<void> {
-      insert.run(user.id, user.email, passwordHash, user.createdAt);
+      await writes.enqueue(() => insert.run(user.id, user.email, passwordHash, user.createdAt));
     },
     async findByEmail(email: string): Promise<UserWithSecrets | null> {
       const r = byEmail.get(email) as UserRow | null;
@@ -86,16 +89,16 @@ export function createUserStore({ db }: { db: Database }) {
       return anyUser.get() !== null;
     },
     async setPassword(id: string, hash: string): Promise<void> {
-      setPassword.run(hash, id);
+      await writes.enqueue(() => setPassword.run(hash, id));
     },
     async recordFailure(id: string, at: number, lockedUntil: number | null): Promise<void> {
-      fail.run(at, lockedUntil, id);
+      await writes.enqueue(() => fail.run(at, lockedUntil, id));
     },
     async resetFailures(id: string): Promise<void> {
-      resetFailures.run(id);
+      await writes.enqueue(() => resetFailures.run(id));
     },
     async upsertMembership(m: Membership): Promise<void> {
-      upsertMembership.run(m.userId, m.workspaceId, m.role, m.createdAt);
+      await writes.enqueue(() => upsertMembership.run(m.userId, m.workspaceId, m.role, m.createdAt));
     },
     async findMembership(userId: string, workspaceId: string): Promise<Membership | null> {
       const r = membership.get(userId, workspaceId) as { user_id: string; workspace_id: string; role: Role; created_at: number } | null;
@@ -115,7 +118,7 @@ export function createUserStore({ db }: { db: Database }) {
       }));
     },
     async removeMembership(userId: string, workspaceId: string): Promise<boolean> {
-      return removeMembership.run(userId, workspaceId).changes > 0;
+      return (await writes.enqueue(() => removeMembership.run(userId, workspaceId))).changes > 0;
     },
     async ownerCount(workspaceId: string): Promise<number> {
       return (owners.get(workspaceId) as { n: number }).n;
