@@ -1,14 +1,14 @@
 // /dashboard/settings/members: list for everyone; invite, role changes and removal for owners.
 import type { Deps } from "../../boot.ts";
 import { AppError } from "../../lib/app-error.ts";
-import { FormError } from "../auth/auth.service.ts";
+import { FormError, INVITE_TTL_MS } from "../auth/auth.service.ts";
 import { atLeast, type DashboardShell } from "../dashboard/dashboard.shell.ts";
 import { isRole } from "../users/users.service.ts";
 import type { Role } from "../users/users.store.ts";
 import { membersView, removeConfirmView } from "./members.views.ts";
 
 export function memberPages(deps: Deps, shell: DashboardShell) {
-  const { userService, authService, config } = deps;
+  const { userService, authService, notificationsService, clock, logger, config } = deps;
 
   return shell.area("member-pages", (area) =>
     area
@@ -22,10 +22,20 @@ export function memberPages(deps: Deps, shell: DashboardShell) {
         try {
           const { token, user } = await authService.invite(ctx.operator.workspace.id, email, role as Role);
           if (!token) return ctx.redirect("/dashboard/settings/members", { kind: "success", message: `${user.email} already has a login: they now find this workspace in their switcher, as ${role}.` });
+          const url = `${config.publicUrl}/dashboard/invite?token=${token}`;
+          // Mailed too when SMTP is configured; the link is shown either way, so a mail problem never loses it.
+          let mailed = "";
+          try {
+            const sent = await notificationsService.sendInvitation({ to: user.email, workspaceName: ctx.operator.workspace.name, invitedBy: ctx.operator.user.email, role, url, expiresAt: clock.now() + INVITE_TTL_MS });
+            if (sent.sent) mailed = " It was also mailed to them.";
+          } catch (error) {
+            logger.warn("invitation mail failed", { error: (error as Error).message });
+            mailed = " Mailing it failed, so send it yourself.";
+          }
           return ctx.redirect("/dashboard/settings/members", {
             kind: "success",
-            message: `Invited ${user.email} as ${role}. Send them this link; it works once, for 7 days.`,
-            secret: { label: "Invitation link", value: `${config.publicUrl}/dashboard/invite?token=${token}` },
+            message: `Invited ${user.email} as ${role}. Send them this link; it works once, for 7 days.${mailed}`,
+            secret: { label: "Invitation link", value: url },
           });
         } catch (error) {
           if (!(error instanceof FormError)) throw error;
