@@ -106,7 +106,7 @@ export function createWorkspaceService(deps: { workspaceStore: WorkspaceStore; f
      * same SQLite transaction that records the event id, so an event is applied exactly once.
      */
     applyBilling(id: string, change: { plan?: Plan; access?: Access }): Workspace {
-      check(change);
+      validateWorkspaceInput(change);
       const workspace = workspaceStore.setBilling(id, change.plan ?? null, change.access ?? null, clock.now());
       if (!workspace) throw new AppError(404, `No workspace with id ${id}`);
       return workspace;
