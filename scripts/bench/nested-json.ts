@@ -77,7 +77,7 @@ const w = await fetch(`${base}${ROUTE}`, { method: "POST", headers: { "content-t
 }));
 const rssWide = peakRssMiB();
 
-console.log(`target     ${binary ? path.relative(root, binary) : "src/main.ts"} (NODE_ENV=${process.env.NODE_ENV ?? "unset"})`);
+console.log(`target     ${binary ? path.relative(root, binary) : "src/main.ts"} (NODE_ENV here: ${process.env.NODE_ENV ?? "unset"}; a binary built by npm run build sets production itself)`);
 console.log(`body       ${body.length} bytes, nesting depth ${depth}, POST ${ROUTE}`);
 console.log(`refused    ${n.status} in ${n.ms.toFixed(1)} ms: ${n.text.slice(0, 120)}`);
 const order = n.ms < 50 ? "the nested request was refused before it was sent" : h.at < n.ms ? "answered before the nested request" : "waited behind the nested request";
