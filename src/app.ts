@@ -13,6 +13,7 @@ import { billingRoutes, STRIPE_WEBHOOK_PATH } from "./modules/billing/billing.ro
 import { createDashboardShell } from "./modules/dashboard/dashboard.shell.ts";
 import { dashboardRoutes } from "./modules/dashboard/dashboard.routes.ts";
 import { brandingRoutes } from "./modules/branding/branding.routes.ts";
+import { flowRoutes } from "./modules/flows/flows.routes.ts";
 
 // Request-body limits by route group. Everything else (the API, hosted forms) gets config.apiBodyLimit (64 KiB);
 // a group that needs more opts in with one line here, e.g. ["/dashboard/", 320 * 1024] for a logo upload.
@@ -55,7 +56,8 @@ export async function createApp(deps: Deps) {
     .use(analyticsRoutes(deps))
     .use(billingRoutes(deps))
     .use(brandingRoutes(deps))
-    .use(dashboardRoutes(deps, shell));
+    .use(dashboardRoutes(deps, shell))
+    .use(flowRoutes(deps));
 }
 
 export type App = Awaited<ReturnType<typeof createApp>>;

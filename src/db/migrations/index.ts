@@ -4,6 +4,7 @@ import dashboard from "./0004-dashboard.sql" with { type: "text" };
 import analytics from "./0006-analytics.sql" with { type: "text" };
 import reports from "./0007-reports.sql" with { type: "text" };
 import stripe from "./0008-stripe.sql" with { type: "text" };
+import flowVersions from "./0009-flow-versions.sql" with { type: "text" };
 
 export interface Migration {
   version: number;
@@ -17,4 +18,5 @@ export const migrations: Migration[] = [
   { version: 6, name: "analytics", sql: analytics },
   { version: 7, name: "reports", sql: reports },
   { version: 8, name: "stripe", sql: stripe },
+  { version: 9, name: "flow-versions", sql: flowVersions },
 ];

@@ -48,6 +48,7 @@ export function docsRoutes(publicUrl: string) {
             { name: "RetentBase", description: "Hosted cancel links, signed results, diagnostics" },
             { name: "RetainRabbit", description: "Flows, sessions and stats, wrapped in { data }" },
             { name: "Analytics", description: "Retention figures and weekly issues (Holdfast-native, read scope, wrapped in { data })" },
+            { name: "Flows", description: "Flows as code: create, replace, publish, versions, diff and roll back, wrapped in { data }" },
             { name: "Health", description: "Liveness" },
           ],
           components: {

@@ -61,7 +61,8 @@ export function hostedRoutes(deps: Deps) {
     const session = await sessionService.findByLinkToken(token);
     if (!session) return page("Link not found", messageView("This link does not work", "Check that you copied the whole link, or start again from your account settings."), { status: 404 });
     const workspace = await workspaceService.get(session.workspaceId);
-    const flow = workspace ? await flowService.get(workspace.id, session.flowId) : null;
+    // The version the session started on: a publish meanwhile never changes the copy a subscriber sees.
+    const flow = workspace ? await flowService.getForSession(workspace.id, session.flowId, session.flowVersion) : null;
     if (!workspace || !flow) return page("Link not found", messageView("This link does not work", "Start again from your account settings."), { status: 404 });
     noteWorkspace(request, workspace.id);
     if (session.state === "expired") {
@@ -201,7 +202,7 @@ export function hostedRoutes(deps: Deps) {
         if (!isUuid(params.workspaceId) || !isUuid(params.flowId)) return notFound();
         const workspace = await workspaceService.get(params.workspaceId);
         const flow = workspace ? await flowService.get(workspace.id, params.flowId) : null;
-        if (!workspace || !flow || flow.status === "archived") return notFound();
+        if (!workspace || !flow || flow.status === "archived" || flow.version === null) return notFound();
         noteWorkspace(request, workspace.id);
         const brand = brandOf(workspace);
         const secrets = (await workspaceService.activeSecrets(workspace.id)).map((s) => s.secret);

@@ -48,6 +48,8 @@ export const sessionSchema = z.object({
   createdAt: z.string().describe("ISO 8601"),
   environment: environmentSchema.describe("sandbox sessions are RetainRabbit's test sessions"),
   state: sessionStateSchema,
+  flowId: z.string(),
+  flowVersion: z.number().nullable().describe("The flow version the session ran"),
 });
 
 export const startedSessionSchema = z.object({

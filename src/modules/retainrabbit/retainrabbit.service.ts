@@ -2,8 +2,7 @@
 // read by key, recovery stats, all in { data }) to the flow and session services.
 import { AppError } from "../../lib/app-error.ts";
 import { isUuid } from "../../lib/crypto.ts";
-import type { Flow } from "../flows/flows.store.ts";
-import type { FlowService } from "../flows/flows.service.ts";
+import { toFlowDetail, toFlowSummary, type FlowService } from "../flows/flows.service.ts";
 import type { ApiKey } from "../keys/keys.store.ts";
 import { environmentFor, type SessionService } from "../sessions/sessions.service.ts";
 import type { AnalyticsService } from "../analytics/analytics.service.ts";
@@ -19,18 +18,6 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const flowNotFound = () => new AppError(404, "Flow not found in this workspace");
 const sessionNotFound = () => new AppError(404, "Session not found in this workspace");
 
-function toFlowSummary(flow: Flow) {
-  return { id: flow.id, name: flow.name, slug: flow.slug, status: flow.status, updatedAt: iso(flow.updatedAt) };
-}
-
-// Built field by field so whatever else a stored step may carry later never leaks onto the wire.
-function toPublicSteps(flow: Flow) {
-  return flow.steps.map((step) =>
-    step.type === "offer"
-      ? { type: step.type, label: step.label, config: step.config, reasons: step.reasons }
-      : { type: step.type, label: step.label, config: step.config },
-  );
-}
 
 export function toRabbitSession(s: Session) {
   return {
@@ -43,6 +30,8 @@ export function toRabbitSession(s: Session) {
     createdAt: iso(s.createdAt),
     environment: s.environment,
     state: s.state,
+    flowId: s.flowId,
+    flowVersion: s.flowVersion,
   };
 }
 
@@ -63,11 +52,8 @@ export function createRetainrabbitService(deps: {
       // A malformed id cannot be anyone's flow: the same 404 as a missing one.
       const flow = isUuid(flowId) ? await flowService.get(workspace.id, flowId) : null;
       if (!flow) throw flowNotFound();
-      return {
-        ...toFlowSummary(flow),
-        steps: toPublicSteps(flow),
-        hostedUrl: `${publicUrl}/flow/${workspace.id}/${flow.id}`,
-      };
+      // Stored steps passed validation field by field (strict schemas), so nothing else rides along.
+      return toFlowDetail(flow, `${publicUrl}/flow/${workspace.id}/${flow.id}`);
     },
 
     async startSession(workspace: Workspace, apiKey: ApiKey, body: StartSessionBody) {

@@ -40,6 +40,8 @@ function wire(s: Session) {
     createdAt: iso(s.createdAt),
     environment: s.environment,
     state: s.state,
+    flowId: s.flowId,
+    flowVersion: s.flowVersion,
   };
 }
 
@@ -70,6 +72,9 @@ describe("RetainRabbit flows", () => {
           slug: "default",
           status: "active",
           updatedAt: iso(t.clock.now()),
+          isDefault: true,
+          version: 1,
+          hasUnpublishedChanges: false,
           steps: defaultFlowSteps(),
           hostedUrl: `https://retain.example.com/flow/${ws.id}/${ws.defaultFlowId}`,
         },
@@ -275,6 +280,8 @@ describe("RetainRabbit sessions", () => {
           createdAt: created,
           environment: "prod",
           state: "created",
+          flowId: ws.defaultFlowId,
+          flowVersion: 1,
         },
       },
     });
@@ -295,6 +302,8 @@ describe("RetainRabbit sessions", () => {
           createdAt: created,
           environment: "prod",
           state: "created",
+          flowId: ws.defaultFlowId,
+          flowVersion: 1,
         },
       },
     });
@@ -362,7 +371,7 @@ describe("RetainRabbit sessions", () => {
     const times = data.map((s: { createdAt: string }) => Date.parse(s.createdAt));
     expect(times).toEqual([...times].sort((x: number, y: number) => y - x));
     expect(Object.keys(data[0]).sort()).toEqual(
-      ["createdAt", "customerId", "environment", "id", "outcome", "reason", "recoveredMrrCents", "state", "subscriptionId"],
+      ["createdAt", "customerId", "environment", "flowId", "flowVersion", "id", "outcome", "reason", "recoveredMrrCents", "state", "subscriptionId"],
     );
   });
 });

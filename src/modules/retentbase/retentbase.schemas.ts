@@ -62,6 +62,7 @@ export const diagnosticsSchema = z.object({
   userId: z.string(),
   subscriptionId: z.string().nullable(),
   flowId: z.string(),
+  flowVersion: z.number().nullable().describe("The flow version the session ran: the copy the subscriber saw"),
   source: z.string(),
   context: z.record(z.string(), z.unknown()),
   metadata: z.record(z.string(), z.unknown()),

@@ -83,6 +83,7 @@ export function toDiagnostics(s: Session) {
     userId: s.customerId,
     subscriptionId: s.subscriptionId,
     flowId: s.flowId,
+    flowVersion: s.flowVersion,
     source: s.source,
     context: s.context,
     metadata: s.metadata,

@@ -54,16 +54,18 @@ export function withEffectiveState(session: Session, now: number): Session {
 export function createSessionService(deps: { sessionStore: SessionStore; flowService: FlowService; clock: Clock }) {
   const { sessionStore, flowService, clock } = deps;
 
-  async function resolveFlowId(workspaceId: string, flowId?: string | null): Promise<string> {
+  /** The flow and the published version a new session runs. */
+  async function resolveFlow(workspaceId: string, flowId?: string | null): Promise<{ id: string; version: number }> {
     if (flowId) {
       const flow = await flowService.getRef(workspaceId, flowId);
       if (!flow) throw new AppError(404, "flowId: no such flow in this workspace");
       if (flow.status === "archived") throw new AppError(400, "flowId: this flow is archived");
-      return flow.id;
+      if (flow.version === null) throw new AppError(400, "flowId: this flow has no published version yet");
+      return { id: flow.id, version: flow.version };
     }
-    const id = await flowService.getDefaultId(workspaceId);
-    if (!id) throw new AppError(409, "This workspace has no active default flow");
-    return id;
+    const flow = await flowService.getDefaultRef(workspaceId);
+    if (!flow || flow.version === null) throw new AppError(409, "This workspace has no active default flow");
+    return { id: flow.id, version: flow.version };
   }
 
   /** The state as a reader should see it: an open session past its expiry is expired. */
@@ -76,7 +78,7 @@ export function createSessionService(deps: { sessionStore: SessionStore; flowSer
 
   return {
     async start(workspace: Workspace, input: StartSessionInput): Promise<{ session: Session; linkToken: string }> {
-      const flowId = await resolveFlowId(workspace.id, input.flowId);
+      const flow = await resolveFlow(workspace.id, input.flowId);
       const now = clock.now();
       const expiresAt = now + workspace.linkTtlMinutes * 60_000;
       // Reloading a signed hosted URL continues the same session with a fresh link.
@@ -95,7 +97,8 @@ export function createSessionService(deps: { sessionStore: SessionStore; flowSer
       const session: Session = {
         id,
         workspaceId: workspace.id,
-        flowId,
+        flowId: flow.id,
+        flowVersion: flow.version,
         source: input.source,
         customerId: input.customerId,
         subscriptionId: input.subscriptionId ?? null,

@@ -9,6 +9,8 @@ export interface Session {
   id: string;
   workspaceId: string;
   flowId: string;
+  /** The flow version the session runs (its copy never changes after a later publish). */
+  flowVersion: number | null;
   source: SessionSource;
   customerId: string;
   subscriptionId: string | null;
@@ -34,6 +36,7 @@ export interface SessionRow {
   id: string;
   workspace_id: string;
   flow_id: string;
+  flow_version: number | null;
   source: SessionSource;
   customer_id: string;
   subscription_id: string | null;
@@ -59,6 +62,7 @@ export const toSession = (r: SessionRow): Session => ({
   id: r.id,
   workspaceId: r.workspace_id,
   flowId: r.flow_id,
+  flowVersion: r.flow_version,
   source: r.source,
   customerId: r.customer_id,
   subscriptionId: r.subscription_id,
@@ -87,7 +91,7 @@ export interface Completion {
   completedAt: number;
 }
 
-export const COLUMNS = `id, workspace_id, flow_id, source, customer_id, subscription_id, environment, context, metadata,
+export const COLUMNS = `id, workspace_id, flow_id, flow_version, source, customer_id, subscription_id, environment, context, metadata,
   return_url, csrf_token, state, step, outcome, reason, feedback, offer, recovered_mrr_cents, created_at, opened_at,
   completed_at, expires_at`;
 
@@ -99,9 +103,9 @@ export function createSessionStore({ db, rollups }: { db: Database; rollups: Rol
   // link), and none of them ever sleeps the event loop while a backup or the CLI holds the write lock.
   const writes = writeQueueFor(db);
   const insert = db.query(
-    `insert into sessions (id, workspace_id, flow_id, source, customer_id, subscription_id, environment, context,
+    `insert into sessions (id, workspace_id, flow_id, flow_version, source, customer_id, subscription_id, environment, context,
        metadata, return_url, link_token_hash, origin_key, csrf_token, reason, created_at, expires_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const byId = db.query(`select ${COLUMNS} from sessions where id = ? and workspace_id = ?`);
   const byIdWithLink = db.query(`select ${COLUMNS}, link_token_hash from sessions where id = ?`);
@@ -147,6 +151,7 @@ export function createSessionStore({ db, rollups }: { db: Database; rollups: Rol
           session.id,
           session.workspaceId,
           session.flowId,
+          session.flowVersion,
           session.source,
           session.customerId,
           session.subscriptionId,
