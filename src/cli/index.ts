@@ -12,6 +12,7 @@ import { healthCommand } from "./health.ts";
 import { reportCommand } from "./report.ts";
 import { analyticsCommand } from "./analytics.ts";
 import { stripeCommand } from "./stripe.ts";
+import { flowCommand } from "./flow.ts";
 
 export const HELP = `holdfast ${VERSION}: a self-hosted cancellation platform
 
@@ -23,6 +24,7 @@ Usage:
   holdfast export sessions …       write a workspace's sessions as CSV or JSON Lines
   holdfast report …                send or preview a weekly report email; report settings
   holdfast analytics rebuild       recount the analytics rollups from the sessions
+  holdfast flow …                  export, import, publish, roll back flows (flows as code)
   holdfast backup FILE             copy the database consistently while the server runs
   holdfast health                  check the running server (for container health checks)
   holdfast stripe failed|replay …  Stripe webhook events that failed; apply one again
@@ -75,6 +77,8 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
         return await reportCommand(rest, io);
       case "analytics":
         return await analyticsCommand(rest, io);
+      case "flow":
+        return await flowCommand(rest, io);
       case "backup":
         return await backupCommand(rest, io);
       case "health":

@@ -148,6 +148,8 @@ export function createFlowService({ flowStore, clock }: { flowStore: FlowStore; 
       return { ...flow, isDefault: true };
     },
     get: (workspaceId: string, id: string) => flowStore.findById(workspaceId, id),
+    /** The admin CLI names a flow by its id alone (operators have every workspace). */
+    workspaceOf: (id: string) => flowStore.findWorkspaceId(id),
     getDefault: (workspaceId: string) => flowStore.findDefault(workspaceId),
     getRef: (workspaceId: string, id: string): Promise<FlowRef | null> => flowStore.findRef(workspaceId, id),
     getDefaultRef: (workspaceId: string): Promise<FlowRef | null> => flowStore.findDefaultRef(workspaceId),

@@ -75,6 +75,7 @@ export function createFlowStore({ db }: { db: Database }) {
     "insert into flow_versions (flow_id, version, workspace_id, steps, published_at, restored_from) values (?, ?, ?, ?, ?, ?)",
   );
   const byId = db.query("select * from flows where id = ? and workspace_id = ?");
+  const workspaceOf = db.query("select workspace_id from flows where id = ?");
   const bySlug = db.query("select id from flows where workspace_id = ? and slug = ?");
   const list = db.query("select * from flows where workspace_id = ? order by created_at, id");
   const refById = db.query("select id, status, version from flows where id = ? and workspace_id = ?");
@@ -134,6 +135,10 @@ export function createFlowStore({ db }: { db: Database }) {
     async findById(workspaceId: string, id: string): Promise<Flow | null> {
       const row = byId.get(id, workspaceId) as FlowRow | null;
       return row ? toFlow(row) : null;
+    },
+    /** For the admin CLI, which names a flow by id alone. */
+    async findWorkspaceId(id: string): Promise<string | null> {
+      return (workspaceOf.get(id) as { workspace_id: string } | null)?.workspace_id ?? null;
     },
     async slugTaken(workspaceId: string, slug: string, exceptId?: string): Promise<boolean> {
       const row = bySlug.get(workspaceId, slug) as { id: string } | null;
