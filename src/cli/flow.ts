@@ -1,7 +1,7 @@
 // holdfast flow list | export | import | versions | publish | diff: flows as code from the command line.
 import { readFileSync } from "node:fs";
-import { HttpError } from "../http/errors.ts";
-import type { Deps } from "../deps.ts";
+import { AppError } from "../lib/app-error.ts";
+import type { Deps } from "../boot.ts";
 import { groupUsage, parse, table } from "./args.ts";
 import { CliError, withDeps, type Io } from "./context.ts";
 
@@ -110,7 +110,7 @@ export async function flowCommand(args: string[], io: Io): Promise<number> {
           io.out(`${what} flow ${result.flow.id} (${result.flow.slug}) in workspace ${workspaceId}: ${version}`);
           return 0;
         } catch (error) {
-          if (error instanceof HttpError && error.status < 500) throw new CliError(`${file}: ${error.message}`);
+          if (error instanceof AppError && error.status < 500) throw new CliError(`${file}: ${error.message}`);
           throw error;
         }
       });
