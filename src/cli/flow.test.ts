@@ -1,5 +1,5 @@
 // holdfast flow …: export → import round trips, publishing, versions, and every mistake, on a real data dir.
-import { afterAll, beforeEach, describe, expect, test } from "bun:test";
+import { afterAll, beforeEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -7,6 +7,9 @@ import { Database } from "bun:sqlite";
 import { runCli } from "./index.ts";
 import type { Io } from "./context.ts";
 import { everyKindSteps } from "../../tests/flow-fixtures.ts";
+
+// Each command boots the app on a real data dir: seconds apiece on a busy box.
+setDefaultTimeout(60_000);
 
 const temps: string[] = [];
 let dir = "";
