@@ -28,13 +28,27 @@ export function styleHash(style: string): string {
   return `'sha256-${new Bun.CryptoHasher("sha256").update(style).digest("base64")}'`;
 }
 
-export function layout(opts: { title: string; brand: Brand; body: SafeHtml; script?: boolean; lang?: string }): string {
+export interface LayoutOptions {
+  title: string;
+  brand: Brand;
+  body: SafeHtml;
+  script?: boolean;
+  /** The page's language (BCP 47), for screen readers and hyphenation. */
+  lang?: string;
+  /** The footer line, in the page's language. */
+  footer?: string;
+  /** Where the page sends the browser after 5 seconds (the completion URL of a finished flow). */
+  refreshUrl?: string | null;
+}
+
+export function layout(opts: LayoutOptions): string {
   const { title, brand, body } = opts;
   return `<!doctype html>${html`<html lang="${opts.lang ?? "en"}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
+${opts.refreshUrl ? html`<meta http-equiv="refresh" content="5;url=${opts.refreshUrl}">` : ""}
 <title>${title} · ${brand.name}</title>
 <link rel="icon" href="/assets/favicon.svg">
 <link rel="stylesheet" href="/assets/holdfast.css">
@@ -49,7 +63,7 @@ ${brand.logoUrl ? html`<img class="brand-logo" src="${brand.logoUrl}" alt="" wid
 <main id="main" class="card">
 ${body}
 </main>
-<footer class="foot">Cancellation handled securely for ${brand.name}</footer>
+<footer class="foot">${opts.footer ?? `Cancellation handled securely for ${brand.name}`}</footer>
 </body>
 </html>`}`;
 }

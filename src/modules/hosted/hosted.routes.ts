@@ -13,7 +13,9 @@ import type { Flow } from "../flows/flows.store.ts";
 import type { Session } from "../sessions/sessions.store.ts";
 import type { Workspace } from "../workspaces/workspaces.store.ts";
 import { verifyHostedUrl } from "./hosted-url.ts";
-import { confirmView, doneView, messageView, offerView, surveyView } from "./hosted.views.ts";
+import { messageView } from "./hosted.views.ts";
+import { presentFlowPage, sessionLocale, type ShownPage } from "./hosted.pages.ts";
+import { messagesFor, resolveLocale, type Messages } from "./hosted.i18n.ts";
 
 const NEUTRAL_BRAND: Brand = { name: "Holdfast", accentColor: DEFAULT_ACCENT, logoUrl: null };
 
@@ -27,6 +29,11 @@ interface PageOptions {
   workspace?: Workspace | null;
   returnUrl?: string | null;
   script?: boolean;
+  /** The page's language and its footer line. */
+  lang?: string;
+  t?: Messages;
+  /** The completion URL the page returns to after 5 seconds. */
+  refreshUrl?: string | null;
 }
 
 function page(title: string, body: SafeHtml, opts: PageOptions = {}): Response {
@@ -40,7 +47,8 @@ function page(title: string, body: SafeHtml, opts: PageOptions = {}): Response {
     imageOrigins: logoOrigin ? [logoOrigin] : [],
     styleHashes: [styleHash(brandStyle(brand))],
   });
-  return new Response(layout({ title, brand, body, script: opts.script }), { status: opts.status ?? 200, headers });
+  const footer = opts.t?.footer(brand.name);
+  return new Response(layout({ title, brand, body, script: opts.script, lang: opts.lang, footer, refreshUrl: opts.refreshUrl }), { status: opts.status ?? 200, headers });
 }
 
 const seeOther = (location: string) => new Response(null, { status: 303, headers: { location, "cache-control": "no-store", "referrer-policy": "no-referrer" } });
@@ -86,49 +94,70 @@ export function hostedRoutes(deps: Deps) {
     return url.toString();
   }
 
-  async function finish(session: Session, token: string): Promise<Response> {
-    return seeOther((await returnHref(session)) ?? `/c/${token}`);
+  /**
+   * After the outcome is recorded: the flow's confirmation page (which returns by itself after 5 seconds), or,
+   * when the flow asks to return at once, straight to the completion URL.
+   */
+  async function finish(session: Session, flow: Flow, token: string): Promise<Response> {
+    const atOnce = confirmationStep(flow)?.config.returnAtOnce === true;
+    return seeOther((atOnce && (await returnHref(session))) || `/c/${token}`);
   }
 
   function totals(flow: Flow) {
     return flow.steps.some((s) => s.type === "offer") ? 3 : 2;
   }
 
-  async function render(token: string, ctx: { session: Session; workspace: Workspace; flow: Flow }, form?: { error: string; reason: string | null; feedback: string | null }): Promise<Response> {
-    const { session, workspace, flow } = ctx;
-    const brand = brandOf(workspace);
-    const base = { action: `/c/${token}`, csrf: session.csrfToken };
-    const opts = { brand, workspace, returnUrl: session.returnUrl, script: true };
+  /** The page a session is on (survey → offer → confirm → done). */
+  function shownPage(session: Session, flow: Flow): ShownPage {
     if (session.state === "completed") {
       const offerStep = session.offer?.kind === "contact" ? offerForReason(flow, session.reason) : null;
-      const body = doneView({
+      return {
+        page: "done",
         outcome: session.outcome as "saved" | "canceled",
         offer: session.offer,
-        message: confirmationStep(flow)?.config.message ?? null,
-        returnHref: await returnHref(session),
-        brandName: brand.name,
         contactUrl: offerStep?.config.kind === "contact" ? offerStep.config.url : null,
-      });
-      return page(session.outcome === "saved" ? "All set" : "Canceled", body, opts);
+      };
     }
     const total = totals(flow);
     const offer = offerForReason(flow, session.reason);
-    if (session.step === "offer" && offer) {
-      await sessionService.markOfferShown(session, offer.config.kind);
-      return page("An offer for you", offerView({ ...base, offer, totalSteps: total }), opts);
-    }
+    if (session.step === "offer" && offer) return { page: "offer", offer, step: 2, totalSteps: total };
     if (session.step === "confirm" || (session.step === "offer" && !offer)) {
       const steps = offer ? total : 2; // no offer on this path: survey → confirm
-      return page("Confirm cancellation", confirmView({ ...base, totalSteps: steps, step: steps, reason: session.reason }), opts);
+      return { page: "confirm", step: steps, totalSteps: steps };
     }
     const survey = surveyStep(flow);
-    if (!survey) return page("Confirm cancellation", confirmView({ ...base, totalSteps: total, step: total, reason: null }), opts);
-    return page(
-      survey.label,
-      surveyView({ ...base, survey, selected: form?.reason ?? session.reason, feedback: form?.feedback ?? session.feedback, error: form?.error ?? null, totalSteps: total }),
-      { ...opts, status: form ? 400 : 200 },
-    );
+    if (!survey) return { page: "confirm", step: total, totalSteps: total };
+    return { page: "survey", survey, step: 1, totalSteps: total };
   }
+
+  async function render(
+    token: string,
+    ctx: { session: Session; workspace: Workspace; flow: Flow },
+    request: Request,
+    form?: { error: string; reason: string | null; feedback: string | null },
+  ): Promise<Response> {
+    const { session, workspace, flow } = ctx;
+    const brand = brandOf(workspace);
+    const locale = sessionLocale(session.context, request.headers.get("accept-language"));
+    const shown = shownPage(session, flow);
+    // Analytics count an offer as shown when its page is displayed.
+    if (shown.page === "offer") await sessionService.markOfferShown(session, shown.offer.config.kind);
+    const p = presentFlowPage(shown, {
+      steps: flow.steps,
+      session,
+      locale,
+      now: clock.now(),
+      brandName: brand.name,
+      action: `/c/${token}`,
+      csrf: session.csrfToken,
+      returnHref: shown.page === "done" ? await returnHref(session) : null,
+      form,
+    });
+    return page(p.title, p.body, { brand, workspace, returnUrl: session.returnUrl, script: true, status: p.status, lang: locale.tag, t: p.t, refreshUrl: p.refreshUrl });
+  }
+
+  /** Built-in copy for pages outside a session's flow (errors), in the browser's language. */
+  const messagesOf = (request: Request) => messagesFor(resolveLocale(null, request.headers.get("accept-language")).lang);
 
   return new Elysia({ name: "hosted-routes" })
     .use(rateLimit(deps))
@@ -138,7 +167,7 @@ export function hostedRoutes(deps: Deps) {
         const ctx = await load(params.token, request);
         if (ctx instanceof Response) return ctx;
         await sessionService.markOpened(ctx.session);
-        return render(params.token, ctx);
+        return render(params.token, ctx, request);
       },
       { rateLimit: "hosted", detail: { hide: true } },
     )
@@ -152,20 +181,21 @@ export function hostedRoutes(deps: Deps) {
         if (!csrf || !safeEqual(csrf, session.csrfToken)) {
           return page("Please try again", messageView("This form has expired", "Nothing was changed. Reload the page and try again."), { status: 403, brand: brandOf(workspace), workspace });
         }
-        if (session.state === "completed") return finish(session, params.token); // double submit: the first outcome stands
+        if (session.state === "completed") return finish(session, flow, params.token); // double submit: the first outcome stands
         await sessionService.markOpened(session);
         const action = formValue(body, "action");
         switch (action) {
           case "survey": {
             const reason = formValue(body, "reason");
             const feedback = formValue(body, "feedback");
-            if (!reason) return render(params.token, ctx, { error: "Choose a reason, or skip the question.", reason: null, feedback });
+            const t = messagesFor(sessionLocale(session.context, request.headers.get("accept-language")).lang);
+            if (!reason) return render(params.token, ctx, request, { error: t.errors.reason_required, reason: null, feedback });
             try {
               await sessionService.answerSurvey(session, flow, reason, feedback);
             } catch (error) {
               if (error instanceof AppError && error.status === 400) {
-                const message = error.code === "feedback_required" ? "Tell us a little about your reason in the box below." : "Choose one of the listed reasons.";
-                return render(params.token, ctx, { error: message, reason, feedback });
+                const message = error.code === "feedback_required" ? t.errors.feedback_required : t.errors.unknown_reason;
+                return render(params.token, ctx, request, { error: message, reason, feedback });
               }
               throw error;
             }
@@ -177,15 +207,15 @@ export function hostedRoutes(deps: Deps) {
           case "accept": {
             const offer = offerForReason(flow, session.reason);
             if (session.step !== "offer" || !offer) return seeOther(`/c/${params.token}`);
-            return finish(await sessionService.complete(session, "saved", offer.config), params.token);
+            return finish(await sessionService.complete(session, "saved", offer.config), flow, params.token);
           }
           case "decline":
             await sessionService.declineOffer(session);
             return seeOther(`/c/${params.token}`);
           case "confirm":
-            return finish(await sessionService.complete(session, "canceled", null), params.token);
+            return finish(await sessionService.complete(session, "canceled", null), flow, params.token);
           case "keep":
-            return finish(await sessionService.complete(session, "saved", null), params.token);
+            return finish(await sessionService.complete(session, "saved", null), flow, params.token);
           case "back":
             await sessionService.restart(session);
             return seeOther(`/c/${params.token}`);
