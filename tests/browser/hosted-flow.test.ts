@@ -44,6 +44,7 @@ beforeAll(async () => {
   ws = await seedWorkspace(hf, customer.callbackUrl, { displayName: "Acme Analytics", accentColor: "#0f766e" });
   browser = await launchChromium();
   mirror = await phoneContext(browser);
+  await holdReturns(mirror.context); // a mirrored confirmation page must not refresh away from axe
   mirrorServer = startMirror(hf.url);
 }, 30_000);
 
@@ -60,9 +61,43 @@ afterAll(async () => {
 
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * The flow's confirmation page returns to the customer by itself after 5 seconds. To look at that page (axe,
+ * screenshot) on a busy machine without it leaving mid-check, navigations to the customer's app are held
+ * until a test lets them through (the held document stays on screen meanwhile).
+ */
+interface ReturnGate {
+  open(): void;
+  close(): void;
+}
+const gates = new WeakMap<BrowserContext, ReturnGate>();
+
+async function holdReturns(context: BrowserContext): Promise<ReturnGate> {
+  let opened = false;
+  let waiting: (() => void)[] = [];
+  const isReturn = (u: URL) => u.href.startsWith(customer.url);
+  await context.route(isReturn, async (route) => {
+    if (!opened) await new Promise<void>((resolve) => waiting.push(resolve));
+    await route.continue().catch(() => {}); // superseded by a newer navigation: nothing to continue
+  });
+  const gate = {
+    open() {
+      opened = true;
+      for (const resolve of waiting) resolve();
+      waiting = [];
+    },
+    close() {
+      opened = false;
+    },
+  };
+  gates.set(context, gate);
+  return gate;
+}
+
 async function newContext(js: boolean) {
   const made = await phoneContext(browser, { javaScriptEnabled: js });
   contexts.push(made.context);
+  await holdReturns(made.context);
   return made;
 }
 
@@ -107,9 +142,25 @@ async function diagnostics(sessionId: string) {
 /** The page's form CSRF token, as a stale tab would still have it. */
 const csrfOf = (page: Page) => page.locator('input[name="_csrf"]').first().getAttribute("value");
 
-/** After a completed walk: the customer's page got the result; check what it says. */
-async function landOnReturnPage(page: Page, js: boolean, sessionId: string) {
-  await page.waitForURL((u) => u.toString().startsWith(customer.callbackUrl));
+/**
+ * After a completed walk: the flow's confirmation page, whose button and 5-second refresh both go to exactly
+ * the completion URL; then the customer's page got the result; check what it says. With `shot`, the
+ * confirmation page is also checked with axe and photographed; with `wait`, the refresh (not the button) takes
+ * the subscriber back.
+ */
+async function landOnReturnPage(page: Page, js: boolean, sessionId: string, opts: { shot?: string; heading?: string | RegExp; wait?: boolean } = {}) {
+  const gate = gates.get(page.context())!;
+  gate.close();
+  await page.waitForURL((u) => u.toString().startsWith(`${hf.url}/c/`));
+  await page.getByRole("link", { name: "Return to Acme Analytics" }).waitFor();
+  const href = await page.getByRole("link", { name: "Return to Acme Analytics" }).getAttribute("href");
+  expect(href).toMatch(new RegExp(`^${customer.callbackUrl.replace(/[.?]/g, "\\$&")}\\?rb_session=${sessionId}#ci_result_token=[\\w.-]+$`));
+  await expect(page.locator('meta[http-equiv="refresh"]').getAttribute("content")).resolves.toBe(`5;url=${href}`);
+  if (opts.shot) await step(page, js, opts.shot, opts.heading ?? /./);
+  gate.open();
+  if (!opts.wait) await page.getByRole("link", { name: "Return to Acme Analytics" }).click();
+  await page.waitForURL((u) => u.toString().startsWith(customer.callbackUrl), { timeout: 30_000 });
+  expect(page.url()).toBe(href!);
   const url = new URL(page.url());
   expect(url.searchParams.get("rb_session")).toBe(sessionId);
   // The token travels only in the fragment, never in the query the server logs.
@@ -141,7 +192,10 @@ async function staleResubmit(link: { url: string }, csrf: string, action: string
     redirect: "manual",
   });
   expect(res.status).toBe(303);
-  const location = new URL(res.headers.get("location")!);
+  // The first outcome's confirmation page, which carries the completion URL with the token.
+  expect(res.headers.get("location")).toBe(new URL(link.url).pathname);
+  const html = await (await fetch(link.url)).text();
+  const location = new URL(/<meta http-equiv="refresh" content="5;url=([^"]+)">/.exec(html)![1]!);
   expect(location.toString()).toStartWith(customer.callbackUrl);
   return new URLSearchParams(location.hash.slice(1)).get("ci_result_token")!;
 }
@@ -195,6 +249,7 @@ for (const js of [true, false]) {
       await page.getByRole("button", { name: "Accept 30% off" }).waitFor();
       await step(page, js, `${mode}-save-2-offer`, "Stay for 30% less");
       await expect(page.getByText("30% off for 3 months").isVisible()).resolves.toBe(true);
+      await expect(page.getByText("$49.00 → $34.30 a month for 3 months").isVisible()).resolves.toBe(true);
 
       // A second tab still showing the offer: after the save, declining there must change nothing.
       const stale = await openPage(context);
@@ -202,7 +257,7 @@ for (const js of [true, false]) {
       await stale.getByRole("button", { name: "No thanks, continue to cancel" }).waitFor();
 
       await page.getByRole("button", { name: "Accept 30% off" }).click();
-      const returned = await landOnReturnPage(page, js, link.sessionId);
+      const returned = await landOnReturnPage(page, js, link.sessionId, { shot: `${mode}-save-3-all-set`, heading: "You're all set" });
       await screenshot(page, `${mode}-save-3-return-page`);
 
       const payload = await verifyToken(returned.token);
@@ -229,10 +284,10 @@ for (const js of [true, false]) {
       // Re-opening the link shows the completed outcome and the way back.
       const again = await page.goto(link.url);
       expect(again!.status()).toBe(200);
-      await step(page, js, `${mode}-save-4-done`, "Great, it is done");
-      await expect(page.getByText("30% off for 3 months: Acme Analytics will apply it to your subscription.").isVisible()).resolves.toBe(true);
-      await page.getByRole("link", { name: "Return to Acme Analytics" }).click();
-      const viaLink = await landOnReturnPage(page, js, link.sessionId);
+      await expect(page.getByText("Stay for 30% less: Acme Analytics will apply it to your subscription.").isVisible()).resolves.toBe(true);
+      await expect(page.getByText("$49.00 → $34.30 a month for 3 months").isVisible()).resolves.toBe(true);
+      // This time the page takes the subscriber back by itself.
+      const viaLink = await landOnReturnPage(page, js, link.sessionId, { shot: `${mode}-save-4-done`, heading: "You're all set", wait: true });
       expect((await verifyToken(viaLink.token)).outcome).toBe("saved");
 
       const after = await diagnostics(link.sessionId);
@@ -264,8 +319,9 @@ for (const js of [true, false]) {
       await stale.goto(link.url);
       await stale.getByRole("button", { name: "Keep my subscription" }).waitFor();
 
+      await expect(page.getByText("You will lose pro_monthly ($49.00 a month).").isVisible()).resolves.toBe(true);
       await page.getByRole("button", { name: "Cancel my subscription" }).click();
-      const returned = await landOnReturnPage(page, js, link.sessionId);
+      const returned = await landOnReturnPage(page, js, link.sessionId, { shot: `${mode}-cancel-4-canceled`, heading: "Your subscription is canceled" });
       await screenshot(page, `${mode}-cancel-4-return-page`);
 
       const payload = await verifyToken(returned.token);
@@ -284,8 +340,8 @@ for (const js of [true, false]) {
       expect((await verifyToken(await staleResubmit(link, csrf, "accept"))).outcome).toBe("canceled");
 
       await page.goto(link.url);
-      await step(page, js, `${mode}-cancel-5-done`, "Your subscription is canceled");
-      await expect(page.getByRole("link", { name: "Return to Acme Analytics" }).isVisible()).resolves.toBe(true);
+      await expect(page.getByText("Thanks for telling us why.").isVisible()).resolves.toBe(true);
+      await landOnReturnPage(page, js, link.sessionId, { shot: `${mode}-cancel-5-done`, heading: "Your subscription is canceled" });
 
       expect(await diagnostics(link.sessionId)).toMatchObject({ state: "completed", outcome: "canceled", recoveredMrrCents: 0, completedAt: diag.completedAt });
       assertCleanTraffic(watch, `${mode}-cancel`);

@@ -10,6 +10,7 @@ import { diffSteps, type FlowChange } from "./flow-diff.ts";
 /** A flow that makes sense without editing: common reasons, each matched to the offer most likely to help. */
 export function defaultFlowSteps(): Step[] {
   // Through the validator so the stored key order is the one an export → import round trip produces.
+  // It ships in the four languages of the hosted pages, so a subscriber never reads a mix.
   return validateFlowSteps([
     {
       type: "survey",
@@ -25,29 +26,51 @@ export function defaultFlowSteps(): Step[] {
           "Other",
         ],
       },
+      locales: {
+        de: {
+          label: "Warum kündigen Sie?",
+          options: ["Zu teuer", "Ich nutze es zu wenig", "Mir fehlt eine Funktion", "Ich wechsle zu einem anderen Produkt", "Technische Probleme", "Nur vorübergehend gebraucht", "Sonstiges"],
+        },
+        fr: {
+          label: "Pourquoi résiliez-vous ?",
+          options: ["Trop cher", "Je ne l’utilise pas assez", "Il manque une fonctionnalité", "Je passe à un autre produit", "Problèmes techniques", "Besoin temporaire seulement", "Autre"],
+        },
+        es: {
+          label: "¿Por qué cancelas?",
+          options: ["Demasiado caro", "No lo uso lo suficiente", "Falta una función", "Me cambio a otro producto", "Problemas técnicos", "Solo lo necesitaba temporalmente", "Otro"],
+        },
+      },
     },
     {
       type: "offer",
       label: "Stay for 30% less",
       config: { kind: "discount", percentOff: 30, durationMonths: 3 },
       reasons: ["too expensive"],
+      locales: { de: { label: "Bleiben Sie für 30 % weniger" }, fr: { label: "Restez pour 30 % de moins" }, es: { label: "Quédate por un 30 % menos" } },
     },
     {
       type: "offer",
       label: "Take a break instead",
       config: { kind: "pause", months: 2 },
       reasons: ["not using it enough", "only needed it temporarily"],
+      locales: { de: { label: "Machen Sie lieber eine Pause" }, fr: { label: "Faites plutôt une pause" }, es: { label: "Tómate un descanso" } },
     },
     {
       type: "offer",
       label: "Tell us what is missing",
       config: { kind: "contact", url: null },
       reasons: ["missing a feature", "technical problems"],
+      locales: { de: { label: "Sagen Sie uns, was fehlt" }, fr: { label: "Dites-nous ce qui manque" }, es: { label: "Cuéntanos qué falta" } },
     },
     {
       type: "confirmation",
       label: "Your subscription is canceled",
       config: { message: "Thanks for telling us why. You keep access until the end of the billing period." },
+      locales: {
+        de: { label: "Ihr Abo ist gekündigt", message: "Danke, dass Sie uns den Grund genannt haben. Sie behalten den Zugang bis zum Ende des Abrechnungszeitraums." },
+        fr: { label: "Votre abonnement est résilié", message: "Merci de nous avoir dit pourquoi. Vous gardez l’accès jusqu’à la fin de la période de facturation." },
+        es: { label: "Tu suscripción está cancelada", message: "Gracias por contarnos el motivo. Mantienes el acceso hasta el final del periodo de facturación." },
+      },
     },
   ]);
 }
