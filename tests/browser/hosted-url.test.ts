@@ -12,6 +12,7 @@ import {
   printAxeSummary,
   readReturn,
   runAxe,
+  TIMED_RETURN,
   screenshot,
   seedWorkspace,
   startHoldfast,
@@ -22,7 +23,7 @@ import {
   type Watch,
 } from "./harness.ts";
 
-const TIMEOUT = 60_000;
+const TIMEOUT = 120_000; // generous: a shared 2-core box
 let hf: Holdfast;
 let customer: ReturnApp;
 let ws: SeededWorkspace;
@@ -74,7 +75,8 @@ function assertCleanTraffic(watch: Watch, label: string) {
 }
 
 async function axeClean(page: Page, step: string) {
-  const violations = await runAxe(page, step);
+  // The confirmation page's timed return is the one allowed finding (see TIMED_RETURN).
+  const violations = await runAxe(page, step, { allow: [TIMED_RETURN] });
   await screenshot(page, step);
   if (violations.length) throw new Error(`axe violations on ${step}:\n${formatViolations(violations)}`);
 }
@@ -115,9 +117,10 @@ describe("signed hosted URL", () => {
       expect(verified.json).toMatchObject({ outcome: "saved", sid: sessionId, sub: customerId, offer: { kind: "discount", percentOff: 30 } });
 
       // Opening the same signed URL again continues the same (completed) session: no second session, same outcome.
-      // Its page returns to the customer after 5 seconds: hold that navigation while axe looks at the page.
+      // Its page returns to the customer after 5 seconds: answer that with 204 No Content (the page stays on
+      // screen) while axe looks at it.
       const isReturn = (u: URL) => u.href.startsWith(customer.url);
-      await page.route(isReturn, () => {});
+      await page.route(isReturn, (route) => route.fulfill({ status: 204 }));
       await page.goto(url);
       expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("You're all set");
       if (js) await axeClean(page, "js-hosted-url-2-done");

@@ -114,6 +114,7 @@ export interface Messages {
   contactTeam: string;
   returnTo(brand: string): string;
   redirectNotice(brand: string): string;
+  stayHere: string;
   closePage: string;
   // titles and message pages
   titles: { offer: string; confirm: string; allSet: string; canceled: string; notFound: string; expired: string; invalid: string; unavailable: string; retry: string };
@@ -178,6 +179,7 @@ const en: Messages = {
   contactTeam: "Contact the team",
   returnTo: (b) => `Return to ${b}`,
   redirectNotice: (b) => `Taking you back to ${b} in 5 seconds.`,
+  stayHere: "Stay on this page",
   closePage: "You can close this page.",
   titles: { offer: "An offer for you", confirm: "Confirm cancellation", allSet: "All set", canceled: "Canceled", notFound: "Link not found", expired: "Link expired", invalid: "Link not valid", unavailable: "Unavailable", retry: "Please try again" },
   linkNotFound: ["This link does not work", "Check that you copied the whole link, or start again from your account settings."],
@@ -241,6 +243,7 @@ const de: Messages = {
   contactTeam: "Das Team kontaktieren",
   returnTo: (b) => `Zurück zu ${b}`,
   redirectNotice: (b) => `Sie werden in 5 Sekunden zu ${b} zurückgeleitet.`,
+  stayHere: "Auf dieser Seite bleiben",
   closePage: "Sie können diese Seite schließen.",
   titles: { offer: "Ein Angebot für Sie", confirm: "Kündigung bestätigen", allSet: "Erledigt", canceled: "Gekündigt", notFound: "Link nicht gefunden", expired: "Link abgelaufen", invalid: "Link ungültig", unavailable: "Nicht verfügbar", retry: "Bitte erneut versuchen" },
   linkNotFound: ["Dieser Link funktioniert nicht", "Prüfen Sie, ob Sie den ganzen Link kopiert haben, oder beginnen Sie erneut in Ihren Kontoeinstellungen."],
@@ -304,6 +307,7 @@ const fr: Messages = {
   contactTeam: "Contacter l’équipe",
   returnTo: (b) => `Retour à ${b}`,
   redirectNotice: (b) => `Retour à ${b} dans 5 secondes.`,
+  stayHere: "Rester sur cette page",
   closePage: "Vous pouvez fermer cette page.",
   titles: { offer: "Une offre pour vous", confirm: "Confirmer la résiliation", allSet: "C’est fait", canceled: "Résilié", notFound: "Lien introuvable", expired: "Lien expiré", invalid: "Lien non valide", unavailable: "Indisponible", retry: "Veuillez réessayer" },
   linkNotFound: ["Ce lien ne fonctionne pas", "Vérifiez que vous avez copié le lien en entier, ou recommencez depuis les paramètres de votre compte."],
@@ -367,6 +371,7 @@ const es: Messages = {
   contactTeam: "Contactar con el equipo",
   returnTo: (b) => `Volver a ${b}`,
   redirectNotice: (b) => `Volverás a ${b} en 5 segundos.`,
+  stayHere: "Quedarme en esta página",
   closePage: "Puedes cerrar esta página.",
   titles: { offer: "Una oferta para ti", confirm: "Confirmar cancelación", allSet: "Todo listo", canceled: "Cancelada", notFound: "Enlace no encontrado", expired: "Enlace caducado", invalid: "Enlace no válido", unavailable: "No disponible", retry: "Inténtalo de nuevo" },
   linkNotFound: ["Este enlace no funciona", "Comprueba que copiaste el enlace completo o vuelve a empezar desde la configuración de tu cuenta."],

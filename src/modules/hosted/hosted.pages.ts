@@ -33,6 +33,8 @@ export interface PresentContext {
   csrf: string;
   /** The completion URL (`returnUrl?rb_session=…#ci_result_token=…`), once the session is decided. */
   returnHref: string | null;
+  /** The page without its timed return (`?stay=1`), or null when the subscriber already chose to stay. */
+  stayHref: string | null;
   /** A refused survey answer: the message and what was typed. */
   form?: { error: string; reason: string | null; feedback: string | null };
 }
@@ -95,10 +97,11 @@ export function presentFlowPage(shown: ShownPage, ctx: PresentContext): Presenta
         terms: shown.offer ? offerTerms(shown.offer, money, t) : null,
         loss: shown.outcome === "canceled" ? lossLine(money, t) : null,
         returnHref: ctx.returnHref,
+        stayHref: ctx.returnHref ? ctx.stayHref : null,
         brandName: ctx.brandName,
         contactUrl: shown.contactUrl,
       };
-      return result(doneTitle(done), doneView(done), 200, ctx.returnHref);
+      return result(doneTitle(done), doneView(done), 200, ctx.stayHref ? ctx.returnHref : null);
     }
   }
 }

@@ -135,6 +135,7 @@ export function hostedRoutes(deps: Deps) {
     ctx: { session: Session; workspace: Workspace; flow: Flow },
     request: Request,
     form?: { error: string; reason: string | null; feedback: string | null },
+    stay = false,
   ): Promise<Response> {
     const { session, workspace, flow } = ctx;
     const brand = brandOf(workspace);
@@ -151,6 +152,7 @@ export function hostedRoutes(deps: Deps) {
       action: `/c/${token}`,
       csrf: session.csrfToken,
       returnHref: shown.page === "done" ? await returnHref(session) : null,
+      stayHref: stay ? null : `/c/${token}?stay=1`,
       form,
     });
     return page(p.title, p.body, { brand, workspace, returnUrl: session.returnUrl, script: true, status: p.status, lang: locale.tag, t: p.t, refreshUrl: p.refreshUrl });
@@ -163,11 +165,12 @@ export function hostedRoutes(deps: Deps) {
     .use(rateLimit(deps))
     .get(
       "/c/:token",
-      async ({ params, request }) => {
+      async ({ params, query, request }) => {
         const ctx = await load(params.token, request);
         if (ctx instanceof Response) return ctx;
         await sessionService.markOpened(ctx.session);
-        return render(params.token, ctx, request);
+        // ?stay=1: the confirmation page without its timed return, for whoever needs more than 5 seconds.
+        return render(params.token, ctx, request, undefined, (query as Record<string, string | undefined>).stay === "1");
       },
       { rateLimit: "hosted", detail: { hide: true } },
     )

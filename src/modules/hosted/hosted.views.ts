@@ -126,6 +126,8 @@ export interface DoneViewOptions {
   /** What canceling gave up ("You will lose Pro ($129.00 a month)."). */
   loss: string | null;
   returnHref: string | null;
+  /** This page without its timed return (WCAG 2.2.1: the subscriber can turn the time limit off). */
+  stayHref: string | null;
   brandName: string;
   contactUrl: string | null;
 }
@@ -158,7 +160,7 @@ ${o.contactUrl ? html`<p><a href="${o.contactUrl}" rel="noopener">${t.contactTea
 ${
   o.returnHref
     ? html`<p class="actions"><a class="button primary" href="${o.returnHref}">${t.returnTo(o.brandName)}</a></p>
-<p class="hint redirect-note">${t.redirectNotice(o.brandName)}</p>`
+${o.stayHref ? html`<p class="hint redirect-note">${t.redirectNotice(o.brandName)} <a href="${o.stayHref}">${t.stayHere}</a></p>` : ""}`
     : html`<p>${t.closePage}</p>`
 }`;
 }
