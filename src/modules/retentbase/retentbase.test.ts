@@ -15,7 +15,7 @@ beforeEach(async () => {
 
 const link = (body: unknown, key = ws.liveKey) => t.request("POST", "/api/v1/cancel-link", { key, body });
 
-/** Walks a hosted session to an outcome through the real pages and returns the redirect location. */
+/** Walks a hosted session to an outcome through the real pages and returns the completion URL it returns to. */
 async function complete(url: string, outcome: "saved" | "canceled"): Promise<string> {
   const path = new URL(url).pathname;
   const html = await (await t.request("GET", path)).text();
@@ -25,7 +25,10 @@ async function complete(url: string, outcome: "saved" | "canceled"): Promise<str
   await post({ action: "survey", reason: "too expensive" });
   const res = outcome === "saved" ? await post({ action: "accept" }) : (await post({ action: "decline" }), await post({ action: "confirm" }));
   expect(res.status).toBe(303);
-  return res.headers.get("location")!;
+  // The flow's confirmation page, whose button and refresh go to the completion URL.
+  expect(res.headers.get("location")).toBe(path);
+  const done = await (await t.request("GET", path)).text();
+  return /<meta http-equiv="refresh" content="5;url=([^"]+)">/.exec(done)![1]!.replaceAll("&amp;", "&");
 }
 
 describe("POST /api/v1/cancel-link", () => {
