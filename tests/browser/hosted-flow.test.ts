@@ -284,7 +284,8 @@ for (const js of [true, false]) {
       // A raw re-submit with the old CSRF token, asking to cancel: still saved.
       expect((await verifyToken(await staleResubmit(link, csrf, "confirm"))).outcome).toBe("saved");
 
-      // Re-opening the link shows the completed outcome and the way back.
+      // Re-opening the link shows the completed outcome and the way back (held there while we read it).
+      gates.get(context)!.close();
       const again = await page.goto(link.url);
       expect(again!.status()).toBe(200);
       await expect(page.getByText("Stay for 30% less: Acme Analytics will apply it to your subscription.").isVisible()).resolves.toBe(true);
@@ -342,6 +343,7 @@ for (const js of [true, false]) {
       expect((await verifyToken(await staleResubmit(link, csrf, "keep"))).outcome).toBe("canceled");
       expect((await verifyToken(await staleResubmit(link, csrf, "accept"))).outcome).toBe("canceled");
 
+      gates.get(context)!.close();
       await page.goto(link.url);
       await expect(page.getByText("Thanks for telling us why.").isVisible()).resolves.toBe(true);
       await landOnReturnPage(page, js, link.sessionId, { shot: `${mode}-cancel-5-done`, heading: "Your subscription is canceled" });
