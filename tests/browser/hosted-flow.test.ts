@@ -426,6 +426,7 @@ describe("hosted flow, edges", () => {
   test("the off-host guard itself works: a request to another host is aborted and recorded", async () => {
     const { context, watch } = await newContext(true);
     const page = await openPage(context);
+    gates.get(context)!.open(); // the customer's page itself, not a return held at a confirmation page
     await page.goto(customer.callbackUrl);
     const failed = await page.evaluate(() => fetch("https://cdn.example.com/x.js").then(() => false, () => true));
     expect(failed).toBe(true);
