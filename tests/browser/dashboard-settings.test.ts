@@ -138,6 +138,8 @@ describe("docs", () => {
     await newHostedPage(walker);
     await walker.getByRole("button", { name: /skip/i }).first().click();
     await walker.getByRole("button", { name: "Cancel my subscription" }).click();
+    // The flow's confirmation page, then back to the customer by its button.
+    await walker.getByRole("link", { name: /^Return to / }).click();
     await walker.waitForURL((u) => u.toString().startsWith(customer.callbackUrl));
     const { token } = await readReturn(walker, true);
     const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), { algorithms: ["HS256"], typ: "holdfast-result+jwt", issuer, audience });
