@@ -10,10 +10,11 @@ const ROLE_OPTIONS = [
   { value: "owner", label: "Owner: everything, members, billing" },
 ];
 
-export function settingsTabs(active: "general" | "members"): SafeHtml {
+export function settingsTabs(active: "general" | "members" | "reports"): SafeHtml {
   return html`<nav class="actions tabs" aria-label="Settings sections">
 <a class="btn btn-small" href="/dashboard/settings"${raw(active === "general" ? ' aria-current="page"' : "")}>General</a>
 <a class="btn btn-small" href="/dashboard/settings/members"${raw(active === "members" ? ' aria-current="page"' : "")}>Members</a>
+<a class="btn btn-small" href="/dashboard/settings/reports"${raw(active === "reports" ? ' aria-current="page"' : "")}>Reports</a>
 </nav>`;
 }
 
