@@ -30,9 +30,10 @@ export function niceMax(max: number): number {
 /** Vertical stacked bars (e.g. sessions per week by outcome), with a legend and a light grid. */
 export function stackedBarChart(opts: { title: string; description: string; bars: StackedBar[]; legend: Omit<Segment, "value">[] }): SafeHtml {
   const id = nextId("chart");
-  const width = 640;
-  const height = 240;
-  const left = 40;
+  // A narrow drawing: on a phone it is shown near its own size, so the labels stay readable.
+  const width = 400;
+  const height = 200;
+  const left = 36;
   const bottom = 28;
   const top = 10;
   const plotW = width - left - 8;
@@ -40,8 +41,8 @@ export function stackedBarChart(opts: { title: string; description: string; bars
   const max = niceMax(Math.max(0, ...opts.bars.map((b) => b.segments.reduce((s, x) => s + x.value, 0))));
   const slot = opts.bars.length ? plotW / opts.bars.length : plotW;
   const barW = Math.max(1, Math.min(40, slot * 0.7));
-  // At most ~8 axis labels whatever the number of bars, so they never overlap on a phone.
-  const every = Math.max(1, Math.ceil(opts.bars.length / 8));
+  // At most ~6 axis labels whatever the number of bars, so they never overlap on a phone.
+  const every = Math.max(1, Math.ceil(opts.bars.length / 6));
   const parts: string[] = [];
   for (const fraction of [0, 0.5, 1]) {
     const y = top + plotH - fraction * plotH;
@@ -76,7 +77,7 @@ export interface HBar {
 /** Horizontal bars (reasons, outcomes, offers): one row per item, labels above the bars so long names fit a phone. */
 export function horizontalBarChart(opts: { title: string; description: string; bars: HBar[]; color: string; max?: number }): SafeHtml {
   const id = nextId("chart");
-  const width = 640;
+  const width = 400;
   const row = 40;
   const height = Math.max(row, opts.bars.length * row) + 4;
   const max = opts.max ?? Math.max(1, ...opts.bars.map((b) => b.value));
@@ -84,7 +85,7 @@ export function horizontalBarChart(opts: { title: string; description: string; b
   const parts: string[] = [];
   opts.bars.forEach((bar, i) => {
     const y = i * row;
-    const w = Math.max(bar.value > 0 ? 2 : 0, ((width - 140 - labelW) * bar.value) / max);
+    const w = Math.max(bar.value > 0 ? 2 : 0, ((width - 130 - labelW) * bar.value) / max);
     parts.push(`<text x="0" y="${y + 13}" font-size="13" fill="#111827">${escapeText(bar.label)}</text>`);
     parts.push(`<rect x="0" y="${y + 18}" width="${w.toFixed(1)}" height="14" rx="2" fill="${opts.color}"/>`);
     parts.push(`<text x="${(w + 6).toFixed(1)}" y="${y + 30}" font-size="12" fill="#374151">${escapeText(bar.text)}</text>`);
