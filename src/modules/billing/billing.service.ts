@@ -296,9 +296,9 @@ export function createBillingService(deps: BillingDeps) {
 
   // ---- The pipeline: record + apply in one transaction, or keep the failure ----
 
-  async function process(event: Stripe.Event, payload: string, opts: { replay?: boolean } = {}): Promise<{ status: WebhookOutcome; error?: string }> {
+  async function processEvent(event: Stripe.Event, payload: string): Promise<{ status: WebhookOutcome; error?: string }> {
     const known = store.event(event.id);
-    if (known && known.status !== "failed" && !opts.replay) return { status: "duplicate" };
+    if (known && known.status !== "failed") return { status: "duplicate" };
     const base = (now: number, prior: StripeEventRow | null): StripeEventRow => ({
       id: event.id,
       type: event.type,
@@ -409,7 +409,7 @@ export function createBillingService(deps: BillingDeps) {
       } catch {
         throw new AppError(400, "Stripe-Signature does not verify (wrong secret, altered body or older than 300 s)");
       }
-      return process(event, rawBody);
+      return processEvent(event, rawBody);
     },
 
     /** Applies a stored failed event again (or re-sends its owner mail); the dashboard button and the CLI. */
@@ -418,7 +418,7 @@ export function createBillingService(deps: BillingDeps) {
       if (!event || (workspaceId !== undefined && event.workspaceId !== workspaceId)) throw new AppError(404, `No Stripe event with id ${eventId}`);
       if (event.status === "failed") {
         if (!event.payload) throw new AppError(409, "This event was stored without its payload and cannot be replayed");
-        return process(JSON.parse(event.payload) as Stripe.Event, event.payload, { replay: true });
+        return processEvent(JSON.parse(event.payload) as Stripe.Event, event.payload);
       }
       if (event.mailStatus === "failed") {
         store.setMail(eventId, "pending", null);
