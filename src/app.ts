@@ -49,7 +49,7 @@ export async function createApp(deps: Deps) {
     .get("/assets/*", ({ request }) => serveAsset(request), { detail: { hide: true } })
     .get("/swagger/scalar.js", ({ request }) => serveAsset(request), { detail: { hide: true } })
     .use(docsRoutes(deps.config.publicUrl))
-    .use(healthRoutes(deps))
+    .use(healthRoutes(deps, async (request) => typeof (await shell.operatorFor(request)) === "object"))
     .use(hostedRoutes(deps))
     .use(retentbaseRoutes(deps))
     .use(retainrabbitRoutes(deps))

@@ -139,6 +139,8 @@ export function createDeps(base: {
     logger: base.logger,
     publicUrl: config.publicUrl,
     notifications: notificationsService,
+    ownerEmails: async (workspaceId) =>
+      (await userService.membersOf(workspaceId)).filter((m) => m.role === "owner" && m.active).map((m) => m.email),
   });
   // Mail queued by a webhook is sent after its transaction; let it finish before the database closes.
   base.onClose(() => billingService.idle());

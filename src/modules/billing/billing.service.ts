@@ -441,6 +441,17 @@ export function createBillingService(deps: BillingDeps) {
       await Promise.all([...inFlightMail]);
     },
 
+    /** What the dashboard's banner needs on every page: one primary-key read. */
+    bannerState(workspace: { id: string; access: Access }) {
+      const billing = store.billing(workspace.id);
+      return {
+        enabled: stripe !== null,
+        access: workspace.access,
+        subscriptionStatus: billing?.subscriptionStatus ?? null,
+        paymentFailedAt: billing?.paymentFailedAt ?? null,
+      };
+    },
+
     async overview(workspaceId: string): Promise<BillingOverview> {
       const workspace = await workspaceService.get(workspaceId);
       if (!workspace) throw new AppError(404, `No workspace with id ${workspaceId}`);

@@ -1,5 +1,5 @@
 // The billing page's body and the billing banner every dashboard page shows: pure functions of data.
-import { html, type SafeHtml } from "../../views/html.ts";
+import { html, raw, type SafeHtml } from "../../views/html.ts";
 import type { BillingOverview } from "./billing.service.ts";
 
 const PLAN_LABEL = { core: "Core", advanced: "Advanced" } as const;
@@ -19,7 +19,7 @@ const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const when = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace("T", " ")} UTC`;
 
 export interface BillingBanner {
-  tone: "error" | "warning";
+  tone: "error" | "warn";
   message: string;
   /** Where the fix is, for a link; null when only an operator can fix it. */
   fixHref: string | null;
@@ -49,7 +49,7 @@ export function billingBanner(overview: Pick<BillingOverview, "enabled" | "acces
   }
   if (overview.paymentFailedAt !== null)
     return {
-      tone: "warning",
+      tone: "warn",
       message: "The last payment failed. Stripe retries it; update the payment method before the subscription ends and the workspace turns read-only.",
       fixHref: "/dashboard/billing",
       fixLabel: "Update payment method",
@@ -63,17 +63,17 @@ export interface BillingPageInput {
   csrfToken: string;
   /** Only owners start Checkout, open the portal and replay events. */
   canManage: boolean;
-  /** `?checkout=done|canceled` or a replay result. */
+  /** After Checkout: `?checkout=done|canceled`. */
   notice?: string | null;
 }
 
+const csrf = (token: string) => html`<input type="hidden" name="_csrf" value="${token}">`;
+
 export function billingPage(input: BillingPageInput): SafeHtml {
   const { overview: o, csrfToken, canManage } = input;
-  const banner = billingBanner(o, input.workspaceId);
-  return html`<h1>Billing</h1>
-${input.notice ? html`<p class="notice" role="status">${input.notice}</p>` : ""}
-${banner ? html`<p class="banner banner-${banner.tone}" role="alert">${banner.message}</p>` : ""}
-<section aria-labelledby="plan-h">
+  const checked = (plan: string) => (o.plan === plan ? raw(" checked") : "");
+  return html`${input.notice ? html`<div class="banner banner-info" role="status"><p>${input.notice}</p></div>` : ""}
+<section class="panel" aria-labelledby="plan-h">
 <h2 id="plan-h">Plan</h2>
 <dl class="facts">
 <div><dt>Plan</dt><dd>${PLAN_LABEL[o.plan]}</dd></div>
@@ -84,32 +84,32 @@ ${o.enabled ? html`<div><dt>Subscription</dt><dd>${o.subscriptionStatus ? (STATU
 </section>
 ${
   !o.enabled
-    ? html`<section aria-labelledby="off-h">
+    ? html`<section class="panel" aria-labelledby="off-h">
 <h2 id="off-h">Billing through Stripe is off</h2>
-<p>This server does not bill through Stripe (<code>STRIPE_SECRET_KEY</code> is not set). An operator sets the plan with the command line:</p>
+<p>This server does not bill through Stripe (<code>STRIPE_SECRET_KEY</code> is not set), so plans are set by an operator with the command line:</p>
 <pre><code>holdfast workspace update ${input.workspaceId} --plan advanced</code></pre>
 </section>`
     : !canManage
-      ? html`<p>Only the workspace's owners can change the plan or the payment method.</p>`
-      : html`<section aria-labelledby="change-h">
+      ? html`<p class="lede">Only the workspace's owners can change the plan or the payment method.</p>`
+      : html`<section class="panel" aria-labelledby="change-h">
 <h2 id="change-h">Subscribe or change plan</h2>
 <form method="post" action="/dashboard/billing/checkout" class="stack">
-<input type="hidden" name="csrf" value="${csrfToken}">
-<fieldset>
+${csrf(csrfToken)}
+<fieldset class="stack">
 <legend>Plan</legend>
-<label><input type="radio" name="plan" value="core"${o.plan === "core" ? " checked" : ""}> Core: the hosted flow</label>
-<label><input type="radio" name="plan" value="advanced"${o.plan === "advanced" ? " checked" : ""}> Advanced: the hosted flow or the Custom API, and advanced analytics</label>
+<label class="choice"><input type="radio" name="plan" value="core"${checked("core")}> <span>Core: the hosted flow</span></label>
+<label class="choice"><input type="radio" name="plan" value="advanced"${checked("advanced")}> <span>Advanced: the hosted flow or the Custom API, and advanced analytics</span></label>
 </fieldset>
-<button type="submit">Subscribe / change plan</button>
+<div class="actions"><button class="btn btn-primary" type="submit">Subscribe / change plan</button></div>
 </form>
 </section>
 ${
   o.customerLinked
-    ? html`<section aria-labelledby="manage-h">
+    ? html`<section class="panel" aria-labelledby="manage-h">
 <h2 id="manage-h">Payment method and invoices</h2>
 <form method="post" action="/dashboard/billing/portal">
-<input type="hidden" name="csrf" value="${csrfToken}">
-<button type="submit">Manage billing</button>
+${csrf(csrfToken)}
+<button class="btn" type="submit">Manage billing</button>
 </form>
 </section>`
     : ""
@@ -117,9 +117,9 @@ ${
 }
 ${
   o.failedEvents.length
-    ? html`<section aria-labelledby="failed-h">
+    ? html`<section class="panel" aria-labelledby="failed-h">
 <h2 id="failed-h">Stripe events that could not be applied</h2>
-<div class="table-scroll"><table>
+<div class="table-wrap" tabindex="0" role="region" aria-labelledby="failed-h"><table>
 <thead><tr><th scope="col">Event</th><th scope="col">Received</th><th scope="col">Error</th>${canManage ? html`<th scope="col"><span class="visually-hidden">Action</span></th>` : ""}</tr></thead>
 <tbody>
 ${o.failedEvents.map(
@@ -127,7 +127,7 @@ ${o.failedEvents.map(
 <td><code>${e.type}</code><br><small>${e.id}</small></td>
 <td>${when(e.receivedAt)}</td>
 <td>${e.error ?? ""}</td>
-${canManage ? html`<td><form method="post" action="/dashboard/billing/events/${encodeURIComponent(e.id)}/replay"><input type="hidden" name="csrf" value="${csrfToken}"><button type="submit" aria-label="Replay ${e.id}">Replay</button></form></td>` : ""}
+${canManage ? html`<td><form method="post" action="/dashboard/billing/events/${encodeURIComponent(e.id)}/replay">${csrf(csrfToken)}<button class="btn btn-small" type="submit" aria-label="Replay ${e.id}">Replay</button></form></td>` : ""}
 </tr>`,
 )}
 </tbody>

@@ -10,7 +10,12 @@ import type { LoginSession } from "../auth/auth.store.ts";
 import type { Role, User } from "../users/users.store.ts";
 import type { Workspace } from "../workspaces/workspaces.store.ts";
 import { cookieNames, dashboardHeaders, readCookie, sameOrigin, tokenMatches } from "./dashboard.security.ts";
-import { layout, messageBody, plainLayout, type NavKey } from "./dashboard.views.ts";
+import { banner, layout, messageBody, plainLayout, type NavKey } from "./dashboard.views.ts";
+import { billingBanner, type BillingBanner } from "../billing/billing.views.ts";
+import { html } from "../../views/html.ts";
+
+const billingBannerView = (b: BillingBanner) =>
+  banner(b.tone, html`${b.message}${b.fixHref ? html` <a href="${b.fixHref}">${b.fixLabel}</a>` : ""}`);
 
 const RANK: Record<Role, number> = { viewer: 0, admin: 1, owner: 2 };
 
@@ -128,6 +133,8 @@ export function createDashboardShell(deps: Deps) {
       csrf: operator.session.csrfToken,
       async render(page) {
         const flash = await authService.takeFlash(operator.session);
+        // Why the workspace is read-only (or about to be) and how to fix it, on every page.
+        const billing = billingBanner(deps.billingService.bannerState(operator.workspace), operator.workspace.id);
         const body = layout({
           title: page.title,
           nav: page.nav ?? nav,
@@ -139,7 +146,7 @@ export function createDashboardShell(deps: Deps) {
           csrf: operator.session.csrfToken,
           flash,
           insecure,
-          banners: page.banners,
+          banners: [...(billing ? [billingBannerView(billing)] : []), ...(page.banners ?? [])],
         });
         return htmlResponse(body, page.status ?? 200);
       },

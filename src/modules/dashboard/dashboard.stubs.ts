@@ -1,4 +1,4 @@
-// Placeholders for pages other modules own: flows (the flows editor) and billing (Stripe). Whoever builds
+// Placeholders for pages other modules own: flows (the flows editor). Whoever builds
 // one removes its route here and registers their own area with shell.area(…).
 import type { Deps } from "../../boot.ts";
 import { html } from "../../views/html.ts";
@@ -19,9 +19,6 @@ export function stubPages(deps: Deps, shell: DashboardShell) {
 <tbody>${flows.map((f) => html`<tr><td>${f.name}${f.isDefault ? html` <span class="tag">default</span>` : ""}</td><td>${f.status}</td><td><code>${f.id}</code></td></tr>`)}</tbody>
 </table></div></section>`,
         });
-      })
-      .get("/dashboard/billing", { nav: "billing", role: "viewer" }, (ctx) =>
-        ctx.render({ title: "Billing", nav: "billing", body: html`<p class="lede">Billing is not configured. Plans are set with <code>holdfast workspace update ID --plan core|advanced</code>.</p>` }),
-      ),
+      }),
   );
 }

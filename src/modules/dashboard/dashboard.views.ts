@@ -67,8 +67,7 @@ export function layout(v: ShellView): string {
   const banners: SafeHtml[] = [];
   if (v.insecure)
     banners.push(banner("warn", html`This server's public URL is plain http, so the sign-in cookie cannot be marked Secure. Set <code>HOLDFAST_PUBLIC_URL</code> to an https address in production.`));
-  if (v.workspace.access === "read_only")
-    banners.push(banner("error", html`This workspace is read-only: new cancellation sessions are refused until billing is sorted out.`));
+  // A read-only workspace's banner (why, and how to fix it) comes from billing through `banners`.
   banners.push(...(v.banners ?? []));
   const active = v.nav ?? null;
   return `<!doctype html>${html`<html lang="en">

@@ -34,17 +34,21 @@ const healthSchema = z.object({
       }),
     })
     .optional()
-    .describe("Only with ?deep=1 and an API key"),
+    .describe("Only with ?deep=1 and an API key (or a dashboard sign-in)"),
 });
 
-export function healthRoutes(deps: Deps) {
+/** Whether a request comes from a signed-in dashboard operator (the shell answers this). */
+export type OperatorCheck = (request: Request) => Promise<boolean>;
+
+export function healthRoutes(deps: Deps, isOperator: OperatorCheck = async () => false) {
   const { keyService, healthService } = deps;
   return new Elysia({ name: "health-routes" }).get(
     "/api/health",
     async ({ query, request, set }) => {
       if (query.deep === undefined || query.deep === "0" || query.deep === "false") return healthService.live();
       const raw = presentedKey(request.headers);
-      if (!raw || !(await keyService.authenticate(raw))) throw new AppError(401, "The deep health check needs an API key");
+      const allowed = raw ? !!(await keyService.authenticate(raw)) : await isOperator(request);
+      if (!allowed) throw new AppError(401, "The deep health check needs an API key or a dashboard sign-in");
       const result = await healthService.deep();
       if (result.status !== "ok") set.status = 503;
       return result;
@@ -54,10 +58,10 @@ export function healthRoutes(deps: Deps) {
       detail: {
         tags: ["Health"],
         summary: "Liveness (and deep check)",
-        description: "No key needed for liveness. `?deep=1` needs an API key and also checks the database, migrations, Stripe billing " +
+        description: "No key needed for liveness. `?deep=1` needs an API key (or a signed-in dashboard session) and also checks the database, migrations, Stripe billing " +
           "(last event, failed events, API reachability), notifications (SMTP) and the webhook pipeline; 503 `degraded` when a configured part fails.",
         security: [{}, ...BOTH_KEYS],
-        responses: responses({ 200: [healthSchema, "The server is up"], 401: "Deep check without a valid API key", 503: [healthSchema, "A deep check failed"] }),
+        responses: responses({ 200: [healthSchema, "The server is up"], 401: "Deep check without a valid API key or dashboard sign-in", 503: [healthSchema, "A deep check failed"] }),
       },
     },
   );
