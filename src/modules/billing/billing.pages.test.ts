@@ -31,6 +31,8 @@ describe("/dashboard/billing", () => {
     expect(page.html).toContain("Subscribe / change plan");
     expect(page.html).toContain("None yet");
     expect(page.html).not.toContain("Manage billing"); // no customer yet
+    // The forms 303 to Stripe: the page's CSP lets a form lead there (and nowhere else).
+    expect(page.headers.get("content-security-policy")).toContain(`form-action 'self' https://checkout.stripe.com https://billing.stripe.com ${fake.url};`);
 
     fake.requests.length = 0;
     const checkout = await owner.post("/dashboard/billing/checkout", { _csrf: csrfOf(page.html), plan: "advanced" });

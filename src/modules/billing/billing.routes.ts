@@ -57,6 +57,8 @@ export function billingPages(deps: Deps, shell: DashboardShell) {
           title: "Billing",
           nav: "billing",
           body: billingPage({ overview, workspaceId: workspace.id, csrfToken: ctx.csrf, canManage: atLeast(ctx.operator.role, "owner"), notice }),
+          // The forms answer with a 303 to Stripe: the browser checks that redirect against form-action.
+          formActions: billingService.redirectOrigins(),
         });
       })
       .post("/dashboard/billing/checkout", { role: "owner", nav: "billing" }, async (ctx) => {

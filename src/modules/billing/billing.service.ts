@@ -441,6 +441,18 @@ export function createBillingService(deps: BillingDeps) {
       await Promise.all([...inFlightMail]);
     },
 
+    /**
+     * Origins the billing page's forms lead to (the 303 to Checkout or the portal), for its CSP form-action:
+     * Stripe's, plus the API's own origin when STRIPE_API_URL points at stripe-mock or a proxy.
+     */
+    redirectOrigins(): string[] {
+      if (!stripeConfig) return [];
+      const origins = ["https://checkout.stripe.com", "https://billing.stripe.com"];
+      const { host, port, protocol } = stripeConfig.api;
+      if (host !== "api.stripe.com") origins.push(`${protocol}://${host.includes(":") ? `[${host}]` : host}:${port}`);
+      return origins;
+    },
+
     /** What the dashboard's banner needs on every page: one primary-key read. */
     bannerState(workspace: { id: string; access: Access }) {
       const billing = store.billing(workspace.id);

@@ -95,10 +95,11 @@ ${
 <h2 id="change-h">Subscribe or change plan</h2>
 <form method="post" action="/dashboard/billing/checkout" class="stack">
 ${csrf(csrfToken)}
-<fieldset class="stack">
+<p class="lede">Core: the hosted cancel flow. Advanced: the hosted flow or the Custom API, and advanced analytics.</p>
+<fieldset class="choice">
 <legend>Plan</legend>
-<label class="choice"><input type="radio" name="plan" value="core"${checked("core")}> <span>Core: the hosted flow</span></label>
-<label class="choice"><input type="radio" name="plan" value="advanced"${checked("advanced")}> <span>Advanced: the hosted flow or the Custom API, and advanced analytics</span></label>
+<label><input type="radio" name="plan" value="core"${checked("core")}> Core</label>
+<label><input type="radio" name="plan" value="advanced"${checked("advanced")}> Advanced</label>
 </fieldset>
 <div class="actions"><button class="btn btn-primary" type="submit">Subscribe / change plan</button></div>
 </form>

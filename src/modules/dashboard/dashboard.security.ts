@@ -52,7 +52,8 @@ export function tokenMatches(sent: unknown, expected: string): boolean {
 }
 
 /** Headers of every dashboard page: strict CSP, never framed, never cached, same-origin referrers only. */
-export function dashboardHeaders(extra: Record<string, string> = {}): Record<string, string> {
+/** `formActions`: origins a page's forms may lead to besides this one (a 303 to Stripe Checkout counts). */
+export function dashboardHeaders(extra: Record<string, string> = {}, formActions: string[] = []): Record<string, string> {
   return {
     "content-type": "text/html; charset=utf-8",
     "content-security-policy": [
@@ -62,7 +63,7 @@ export function dashboardHeaders(extra: Record<string, string> = {}): Record<str
       "img-src 'self' data:",
       "connect-src 'self'",
       "base-uri 'none'",
-      "form-action 'self'",
+      ["form-action 'self'", ...formActions].join(" "),
       "frame-ancestors 'none'",
     ].join("; "),
     "x-frame-options": "DENY",
