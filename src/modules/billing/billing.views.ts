@@ -87,7 +87,7 @@ ${
     ? html`<section class="panel" aria-labelledby="off-h">
 <h2 id="off-h">Billing through Stripe is off</h2>
 <p>This server does not bill through Stripe (<code>STRIPE_SECRET_KEY</code> is not set), so plans are set by an operator with the command line:</p>
-<pre><code>holdfast workspace update ${input.workspaceId} --plan advanced</code></pre>
+<pre tabindex="0" role="region" aria-label="Command that sets the plan"><code>holdfast workspace update ${input.workspaceId} --plan advanced</code></pre>
 </section>`
     : !canManage
       ? html`<p class="lede">Only the workspace's owners can change the plan or the payment method.</p>`
