@@ -11,6 +11,7 @@ import { createApp, type App } from "./app.ts";
 import { createClientIp, type SocketInfo } from "./http/client-ip.ts";
 import { silentLogger, type Logger } from "./http/logger.ts";
 import { createRateLimiter } from "./http/rate-limit.ts";
+import { createIdempotencyStore } from "./http/idempotency-store.ts";
 import { systemClock, type Clock } from "./lib/clock.ts";
 import { createFlowStore } from "./modules/flows/flows.store.ts";
 import { createFlowService } from "./modules/flows/flows.service.ts";
@@ -152,6 +153,7 @@ export function createDeps(base: {
     notifications: notificationsService,
     billing: billingService,
   });
+  const idempotencyStore = createIdempotencyStore({ db });
   return {
     config,
     db,
@@ -181,6 +183,7 @@ export function createDeps(base: {
     reportScheduler,
     /** Mail for other features (invitations, billing warnings); a no-op without SMTP. */
     notificationsService,
+    idempotencyStore,
     /** The client IP of a request (socket, or X-Forwarded-For behind trusted proxies). */
     clientIp: clientIp.of,
     rememberSocket: clientIp.remember,

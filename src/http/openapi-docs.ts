@@ -13,6 +13,7 @@ const STATUS_TEXT: Record<number, string> = {
   410: "Gone",
   413: "Request body over 64 KiB",
   415: "Content-Type must be application/json",
+  422: "Idempotency-Key already used with a different request",
   429: "Rate limit exceeded (see Retry-After)",
 };
 
