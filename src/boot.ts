@@ -34,6 +34,8 @@ import { createAuthStore } from "./modules/auth/auth.store.ts";
 import { createAuthService } from "./modules/auth/auth.service.ts";
 import { createBrandingStore } from "./modules/branding/branding.store.ts";
 import { createBrandingService } from "./modules/branding/branding.service.ts";
+import { createCancellationStore } from "./modules/cancellations/cancellations.store.ts";
+import { createCancellationService } from "./modules/cancellations/cancellations.service.ts";
 import { createWorkspaceStore } from "./modules/workspaces/workspaces.store.ts";
 import { createWorkspaceService } from "./modules/workspaces/workspaces.service.ts";
 import { createSmtpMailer, type Mailer } from "./modules/mail/mailer.ts";
@@ -96,7 +98,13 @@ export function createDeps(base: {
   const authService = createAuthService({ authStore: createAuthStore({ db }), userService, workspaceService, clock });
   const sessionSearchService = createSessionSearchService({ sessionSearchStore: createSessionSearchStore({ db }), clock });
   const brandingService = createBrandingService({ brandingStore: createBrandingStore({ db }), workspaceService, clock });
-  const retentbaseService = createRetentbaseService({ sessionService, resultTokens, cancelUrl: config.cancelUrl });
+  const cancellationService = createCancellationService({ cancellationStore: createCancellationStore({ db }), clock });
+  const retentbaseService = createRetentbaseService({
+    sessionService,
+    resultTokens,
+    cancelUrl: config.cancelUrl,
+    linkedEventFor: cancellationService.linkedEventFor,
+  });
   const retainrabbitService = createRetainrabbitService({
     flowService,
     sessionService,
@@ -176,6 +184,7 @@ export function createDeps(base: {
     billingService,
     retentbaseService,
     retainrabbitService,
+    cancellationService,
     rateLimiter,
     /** Outgoing mail, or null when SMTP_URL is unset: callers skip mail then. */
     mailer,

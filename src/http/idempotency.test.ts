@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, test } from "bun:test";
+import { beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { makeTestApp, seedWorkspace, type SeededWorkspace, type TestApp } from "../../tests/helpers.ts";
 import { IDEMPOTENCY_TTL_MS } from "./idempotency.ts";
 
@@ -8,13 +8,16 @@ const body = { userId: "user_1", context: { plan: "pro" } };
 describe("Idempotency-Key on POSTs", () => {
   let t: TestApp;
   let ws: SeededWorkspace;
-  const sessionCount = () => (t.deps.db.query("select count(*) as n from sessions").get() as { n: number }).n;
-  const keyRows = () => (t.deps.db.query("select count(*) as n from idempotency_keys").get() as { n: number }).n;
+  const sessionCount = () => (t.deps.db.query("select count(*) as n from sessions where workspace_id = ?").get(ws.id) as { n: number }).n;
+  const keyRows = () => (t.deps.db.query("select count(*) as n from idempotency_keys where workspace_id = ?").get(ws.id) as { n: number }).n;
   const post = (path: string, b: unknown, key: string | null, apiKey = ws.liveKey) =>
     t.request("POST", path, { key: apiKey, body: b, headers: key === null ? {} : { "idempotency-key": key } });
 
-  beforeEach(async () => {
+  // One app for the file (starting one costs far more than a test); each test gets its own workspace.
+  beforeAll(async () => {
     t = await makeTestApp();
+  });
+  beforeEach(async () => {
     ws = await seedWorkspace(t);
   });
 
@@ -61,7 +64,8 @@ describe("Idempotency-Key on POSTs", () => {
     expect(theirs.status).toBe(200);
     expect(theirs.headers.get("idempotent-replayed")).toBeNull();
     expect((await theirs.json()).sessionId).not.toBe(mine.sessionId);
-    expect(sessionCount()).toBe(2);
+    expect(sessionCount()).toBe(1);
+    expect((t.deps.db.query("select count(*) as n from sessions where workspace_id = ?").get(other.id) as { n: number }).n).toBe(1);
   });
 
   test("a record lasts 24 hours (the injected clock), then the key is free again", async () => {
@@ -83,7 +87,7 @@ describe("Idempotency-Key on POSTs", () => {
     expect(keyRows()).toBe(2);
     t.clock.advance(IDEMPOTENCY_TTL_MS + 60_000);
     await post(LINK, body, "new-1");
-    expect(t.deps.db.query("select key from idempotency_keys").all()).toEqual([{ key: "new-1" }]);
+    expect(t.deps.db.query("select key from idempotency_keys where workspace_id = ?").all(ws.id)).toEqual([{ key: "new-1" }]);
   });
 
   test("an error the endpoint answered is replayed; a validation failure is not kept", async () => {
