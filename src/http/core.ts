@@ -22,6 +22,11 @@ export function noteWorkspace(request: Request, workspaceId: string): void {
   if (info) info.workspaceId = workspaceId;
 }
 
+/** The workspace an API key authenticated this request for (null before authentication). */
+export function workspaceOf(request: Request): string | null {
+  return requests.get(request)?.workspaceId ?? null;
+}
+
 /**
  * Lets a plugin learn how a request failed before the answer leaves (Idempotency-Key stores it): Elysia's
  * afterResponse runs a tick later, when a retry could already be asking.

@@ -7,7 +7,7 @@ import { Elysia } from "elysia";
 import type { Clock } from "../lib/clock.ts";
 import { canonicalJson } from "../lib/canonical-json.ts";
 import { sha256Hex } from "../lib/crypto.ts";
-import { onErrorAnswer } from "./core.ts";
+import { onErrorAnswer, workspaceOf } from "./core.ts";
 import { AppError } from "../lib/app-error.ts";
 import type { IdempotencyStore } from "./idempotency-store.ts";
 
@@ -39,13 +39,13 @@ export function idempotency(deps: { idempotencyStore: IdempotencyStore; clock: C
 
   return new Elysia({ name: "idempotency" }).macro({
     idempotent: (enabled: boolean) => ({
-      beforeHandle(ctx) {
+      // Plain destructured parameters: Elysia reads this function's source to decide what context to build.
+      beforeHandle({ request, set, body }) {
         if (!enabled) return;
-        const { request, set, body } = ctx;
         const key = request.headers.get("idempotency-key");
         if (key === null) return;
-        const workspace = (ctx as { workspace?: { id: string } }).workspace;
-        if (!workspace) throw new Error("the idempotent macro needs the apiKey macro on the same route");
+        const workspaceId = workspaceOf(request);
+        if (!workspaceId) throw new Error("the idempotent macro needs the apiKey macro on the same route");
         if (!KEY_RE.test(key)) throw new AppError(400, "Idempotency-Key must be 1 to 255 visible ASCII characters");
         const now = clock.now();
         if (now - lastPrune >= PRUNE_EVERY_MS) {
@@ -54,7 +54,7 @@ export function idempotency(deps: { idempotencyStore: IdempotencyStore; clock: C
         }
         const url = new URL(request.url);
         const requestHash = sha256Hex(`${request.method} ${url.pathname}\n${canonicalJson(body ?? null)}`);
-        const claim = store.claim(workspace.id, key, requestHash, now, now + IDEMPOTENCY_TTL_MS, now - ABANDONED_AFTER_MS);
+        const claim = store.claim(workspaceId, key, requestHash, now, now + IDEMPOTENCY_TTL_MS, now - ABANDONED_AFTER_MS);
         switch (claim.kind) {
           case "mismatch":
             throw new AppError(422, "Idempotency-Key was already used with a different request: send a new key for a new request", "idempotency_key_reused");
@@ -65,7 +65,7 @@ export function idempotency(deps: { idempotencyStore: IdempotencyStore; clock: C
             set.headers["idempotent-replayed"] = "true";
             return JSON.parse(claim.body);
           case "claimed":
-            claimed.set(request, { workspaceId: workspace.id, key });
+            claimed.set(request, { workspaceId, key });
             onErrorAnswer(request, (status, message) => finish(request, status, JSON.stringify({ error: message })));
         }
       },
