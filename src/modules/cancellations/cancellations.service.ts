@@ -130,6 +130,12 @@ export function createCancellationService(deps: { cancellationStore: Cancellatio
   }
 
   return {
+    /** Whether a workspace may record events at all (the import asks before reading its file). */
+    assertCanIngest(workspace: Workspace): void {
+      assertAdvanced(workspace);
+      assertWritable(workspace);
+    },
+
     /** 201 the first time, 200 for an identical replay, 409 for another payload under the same eventId. */
     async record(workspace: Workspace, apiKey: ApiKey, body: CancellationBody): Promise<{ created: boolean; event: CancellationView }> {
       assertAdvanced(workspace);
