@@ -1,5 +1,6 @@
 // SQL for Idempotency-Key records: one row per (workspace, key) holding the first answer, kept 24 hours.
 import type { Database } from "bun:sqlite";
+import { writeQueueFor } from "../db/write-queue.ts";
 
 export type Claim =
   | { kind: "claimed" }
@@ -16,6 +17,8 @@ interface KeyRow {
 }
 
 export function createIdempotencyStore({ db }: { db: Database }) {
+  // Serving-time writes share the connection's write queue; each claim still checks and inserts in one step.
+  const writes = writeQueueFor(db);
   const insert = db.query(
     `insert into idempotency_keys (workspace_id, key, request_hash, created_at, expires_at) values (?, ?, ?, ?, ?)
      on conflict (workspace_id, key) do nothing`,
@@ -37,7 +40,22 @@ export function createIdempotencyStore({ db }: { db: Database }) {
      * Claims the key for a request, or says why not. `staleBefore`: an in-flight claim older than this belongs to a
      * request that died with its process, and is taken over.
      */
-    claim(workspaceId: string, key: string, requestHash: string, now: number, expiresAt: number, staleBefore: number): Claim {
+    claim(workspaceId: string, key: string, requestHash: string, now: number, expiresAt: number, staleBefore: number): Promise<Claim> {
+      return writes.enqueue(() => claimNow(workspaceId, key, requestHash, now, expiresAt, staleBefore));
+    },
+    complete(workspaceId: string, key: string, status: number, body: string): Promise<void> {
+      return writes.enqueue(() => void complete.run(status, body, workspaceId, key));
+    },
+    release(workspaceId: string, key: string): Promise<void> {
+      return writes.enqueue(() => void release.run(workspaceId, key));
+    },
+    /** Deletes up to `limit` expired records; returns how many. */
+    prune(now: number, limit = 1000): Promise<number> {
+      return writes.enqueue(() => prune.run(now, limit).changes);
+    },
+  };
+
+  function claimNow(workspaceId: string, key: string, requestHash: string, now: number, expiresAt: number, staleBefore: number): Claim {
       if (insert.run(workspaceId, key, requestHash, now, expiresAt).changes > 0) return { kind: "claimed" };
       const row = select.get(workspaceId, key) as KeyRow | null;
       if (!row) return insert.run(workspaceId, key, requestHash, now, expiresAt).changes > 0 ? { kind: "claimed" } : { kind: "in_flight" };
@@ -49,18 +67,7 @@ export function createIdempotencyStore({ db }: { db: Database }) {
       if (row.request_hash !== requestHash) return { kind: "mismatch" };
       if (row.status === null || row.body === null) return { kind: "in_flight" };
       return { kind: "replay", status: row.status, body: row.body };
-    },
-    complete(workspaceId: string, key: string, status: number, body: string): void {
-      complete.run(status, body, workspaceId, key);
-    },
-    release(workspaceId: string, key: string): void {
-      release.run(workspaceId, key);
-    },
-    /** Deletes up to `limit` expired records; returns how many. */
-    prune(now: number, limit = 1000): number {
-      return prune.run(now, limit).changes;
-    },
-  };
+  }
 }
 
 export type IdempotencyStore = ReturnType<typeof createIdempotencyStore>;

@@ -28,19 +28,19 @@ export function idempotency(deps: { idempotencyStore: IdempotencyStore; clock: C
   const claimed = new WeakMap<Request, Claimed>();
   let lastPrune = 0;
 
-  function finish(request: Request, status: number, body: string): void {
+  function finish(request: Request, status: number, body: string): Promise<void> {
     const claim = claimed.get(request);
-    if (!claim) return;
+    if (!claim) return Promise.resolve();
     claimed.delete(request);
     // A server-side failure is not the request's fault: let a retry run again.
-    if (status >= 500) store.release(claim.workspaceId, claim.key);
-    else store.complete(claim.workspaceId, claim.key, status, body);
+    // Queued before the answer leaves, so a retry's claim (queued after it) sees the record.
+    return status >= 500 ? store.release(claim.workspaceId, claim.key) : store.complete(claim.workspaceId, claim.key, status, body);
   }
 
   return new Elysia({ name: "idempotency" }).macro({
     idempotent: (enabled: boolean) => ({
       // Plain destructured parameters: Elysia reads this function's source to decide what context to build.
-      beforeHandle({ request, set, body }) {
+      async beforeHandle({ request, set, body }) {
         if (!enabled) return;
         const key = request.headers.get("idempotency-key");
         if (key === null) return;
@@ -50,11 +50,11 @@ export function idempotency(deps: { idempotencyStore: IdempotencyStore; clock: C
         const now = clock.now();
         if (now - lastPrune >= PRUNE_EVERY_MS) {
           lastPrune = now;
-          store.prune(now);
+          void store.prune(now).catch(() => {}); // housekeeping: a failure only delays it
         }
         const url = new URL(request.url);
         const requestHash = sha256Hex(`${request.method} ${url.pathname}\n${canonicalJson(body ?? null)}`);
-        const claim = store.claim(workspaceId, key, requestHash, now, now + IDEMPOTENCY_TTL_MS, now - ABANDONED_AFTER_MS);
+        const claim = await store.claim(workspaceId, key, requestHash, now, now + IDEMPOTENCY_TTL_MS, now - ABANDONED_AFTER_MS);
         switch (claim.kind) {
           case "mismatch":
             throw new AppError(422, "Idempotency-Key was already used with a different request: send a new key for a new request", "idempotency_key_reused");
@@ -66,13 +66,13 @@ export function idempotency(deps: { idempotencyStore: IdempotencyStore; clock: C
             return JSON.parse(claim.body);
           case "claimed":
             claimed.set(request, { workspaceId, key });
-            onErrorAnswer(request, (status, message) => finish(request, status, JSON.stringify({ error: message })));
+            onErrorAnswer(request, (status, message) => void finish(request, status, JSON.stringify({ error: message })).catch(() => {}));
         }
       },
-      afterHandle({ request, response, set }) {
+      async afterHandle({ request, response, set }) {
         if (!enabled || !claimed.has(request)) return;
         const status = typeof set.status === "number" ? set.status : 200;
-        finish(request, status, JSON.stringify(response));
+        await finish(request, status, JSON.stringify(response));
       },
     }),
   });

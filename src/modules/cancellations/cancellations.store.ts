@@ -1,7 +1,7 @@
 // SQL for ingested cancellation events. Each event is a sessions row (source 'ingestion') with the event columns
 // migration 0005 added; this store owns those columns and the link between an event and a hosted session.
 import type { Database } from "bun:sqlite";
-import { createWriteQueue } from "../../db/write-queue.ts";
+import { writeQueueFor } from "../../db/write-queue.ts";
 import type { OfferConfig } from "../flows/flows.schemas.ts";
 import type { Environment, Outcome, SessionContext } from "../sessions/sessions.schemas.ts";
 
@@ -98,7 +98,8 @@ const stateOf = (outcome: Outcome) => (outcome === "pending" ? "created" : "comp
 const completedAtOf = (outcome: Outcome, occurredAt: number) => (outcome === "pending" ? null : occurredAt);
 
 export function createCancellationStore({ db }: { db: Database }) {
-  const writes = createWriteQueue(db);
+  // The connection's one write queue: API writes share commits with every other store's (group commit).
+  const writes = writeQueueFor(db);
   // Insert or conflict on (workspace, event_id): the unique index, not a prior read, decides between racing writers.
   const insert = db.query(
     `insert into sessions (id, workspace_id, flow_id, source, customer_id, subscription_id, environment, context, metadata,
@@ -178,22 +179,18 @@ export function createCancellationStore({ db }: { db: Database }) {
 
   return {
     /** One event, through group commit: concurrent POSTs share a transaction (and a commit). */
-    async insert(event: CancellationEvent): Promise<InsertResult> {
-      let result: InsertResult | undefined;
-      await writes.enqueue(() => {
-        result = insertNow(event);
-      });
-      return result!;
+    insert(event: CancellationEvent): Promise<InsertResult> {
+      return writes.enqueue(() => insertNow(event));
     },
-    /** Many events in one transaction (the import). */
+    /** Many events in one transaction, its write lock taken up front (the import, in its own process). */
     insertBatch(events: CancellationEvent[]): InsertResult[] {
-      return db.transaction(() => events.map(insertNow))();
+      return db.transaction(() => events.map(insertNow)).immediate();
     },
     async findByEventId(workspaceId: string, eventId: string): Promise<CancellationEvent | null> {
       return find(workspaceId, eventId);
     },
     async update(workspaceId: string, eventId: string, c: EventChanges): Promise<boolean> {
-      const result = update.run(
+      return writes.enqueue(() => update.run(
         c.outcome,
         stateOf(c.outcome),
         c.reason,
@@ -207,8 +204,7 @@ export function createCancellationStore({ db }: { db: Database }) {
         c.updatedAt,
         workspaceId,
         eventId,
-      );
-      return result.changes > 0;
+      ).changes > 0);
     },
     /** Newest occurredAt first, ties by eventId (descending); `limit + 1` rows tell whether there is more. */
     async list(workspaceId: string, environment: Environment, limit: number, after: { occurredAt: number; eventId: string } | null) {
