@@ -427,3 +427,31 @@ describe("linked events: an event is a hosted session's final word", () => {
     expect(t.deps.db.query("select count(*) as n from sessions where source = 'ingestion' and workspace_id = ?").get(ws.id)).toEqual({ n: 1 });
   });
 });
+
+describe("cancellations in the OpenAPI document", () => {
+  test("every route with its schemas, statuses and examples", async () => {
+    const t = await makeTestApp();
+    const doc = await (await t.request("GET", "/swagger/json")).json();
+    const post = doc.paths["/api/v1/cancellations"].post;
+    expect(post.tags).toEqual(["RetentBase"]);
+    const body = post.requestBody.content["application/json"].schema;
+    expect(body.required).toEqual(["eventId", "userId"]);
+    expect(body.examples[0]).toMatchObject({ eventId: "evt_2026_11_20_0001", userId: "user_123" });
+    expect(Object.keys(post.responses).sort()).toEqual(["200", "201", "400", "401", "402", "403", "404", "409", "413", "415", "422", "429"]);
+    expect(post.responses["201"].content["application/json"].example).toMatchObject({ eventId: "evt_2026_11_20_0001", event_id: "evt_2026_11_20_0001" });
+    expect(post.responses["201"].content["application/json"].schema.required).toContain("recoveredMrrCents");
+
+    const patch = doc.paths["/api/v1/cancellations/{eventId}"].patch;
+    expect(Object.keys(patch.requestBody.content["application/json"].schema.properties).sort()).toEqual(
+      ["context", "feedback", "metadata", "occurredAt", "offer", "reason", "status"],
+    );
+    expect(patch.responses["404"]).toBeDefined();
+    expect(doc.paths["/api/v1/cancellations/{eventId}"].get.responses["200"].content["application/json"].example.eventId).toBeDefined();
+    const list = doc.paths["/api/v1/cancellations"].get;
+    expect(list.parameters.map((p: { name: string }) => p.name).sort()).toEqual(["limit", "starting_after"]);
+    expect(list.responses["200"].content["application/json"].schema.required).toEqual(["data", "hasMore"]);
+    // The diagnostics document the linked event now.
+    const diagnostics = doc.paths["/api/v1/cancel-sessions/{session_id}"].get.responses["200"].content["application/json"].schema;
+    expect(JSON.stringify(diagnostics.properties.linkedEvent)).toContain("eventId");
+  });
+});
