@@ -98,7 +98,7 @@ export function createDeps(base: {
   const authService = createAuthService({ authStore: createAuthStore({ db }), userService, workspaceService, clock });
   const sessionSearchService = createSessionSearchService({ sessionSearchStore: createSessionSearchStore({ db }), clock });
   const brandingService = createBrandingService({ brandingStore: createBrandingStore({ db }), workspaceService, clock });
-  const cancellationService = createCancellationService({ cancellationStore: createCancellationStore({ db }), clock });
+  const cancellationService = createCancellationService({ cancellationStore: createCancellationStore({ db, rollups: analyticsStore }), clock });
   const retentbaseService = createRetentbaseService({
     sessionService,
     resultTokens,

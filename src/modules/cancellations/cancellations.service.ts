@@ -4,6 +4,7 @@ import type { z } from "zod";
 import type { Clock } from "../../lib/clock.ts";
 import { canonicalJson } from "../../lib/canonical-json.ts";
 import { sha256Hex } from "../../lib/crypto.ts";
+import { toCents } from "../../lib/money.ts";
 import { AppError } from "../../lib/app-error.ts";
 import { environmentFor } from "../sessions/sessions.service.ts";
 import { assertWritable } from "../workspaces/workspaces.service.ts";
@@ -51,7 +52,7 @@ export function toView(e: CancellationEvent): CancellationView {
 
 /** A saved event recovers its full MRR (context.mrr is in the currency's major unit). */
 function recoveredCents(outcome: Outcome, context: SessionContext): number {
-  return outcome === "saved" && typeof context.mrr === "number" ? Math.round(context.mrr * 100) : 0;
+  return outcome === "saved" && typeof context.mrr === "number" ? toCents(context.mrr) : 0;
 }
 
 // Messages for a link that cannot be made; never the id itself (errors do not echo input).
@@ -173,7 +174,7 @@ export function createCancellationService(deps: { cancellationStore: Cancellatio
         occurredAt: patch.occurredAt === undefined ? current.occurredAt : parseOccurredAt(patch.occurredAt, now),
         updatedAt: now,
       };
-      await store.update(workspace.id, current.eventId, next);
+      await store.update(current.id, workspace.id, current.eventId, next);
       return toView(next);
     },
 

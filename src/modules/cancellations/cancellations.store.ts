@@ -3,6 +3,7 @@
 import type { Database } from "bun:sqlite";
 import { writeQueueFor } from "../../db/write-queue.ts";
 import type { OfferConfig } from "../flows/flows.schemas.ts";
+import { sessionFacts, type AnalyticsStore, type RollupFacts } from "../analytics/analytics.store.ts";
 import type { Environment, Outcome, SessionContext } from "../sessions/sessions.schemas.ts";
 
 // A pending event waits for the billing system's word: it never expires like a hosted link does.
@@ -97,7 +98,26 @@ const toEvent = (r: EventRow): CancellationEvent => ({
 const stateOf = (outcome: Outcome) => (outcome === "pending" ? "created" : "completed");
 const completedAtOf = (outcome: Outcome, occurredAt: number) => (outcome === "pending" ? null : occurredAt);
 
-export function createCancellationStore({ db }: { db: Database }) {
+/** What an event contributes to the analytics rollups: it counts at its occurredAt, with the offer it carries. */
+function factsOf(e: CancellationEvent): RollupFacts {
+  return sessionFacts({
+    workspaceId: e.workspaceId,
+    environment: e.environment,
+    countedAt: e.occurredAt,
+    flowId: null,
+    outcome: e.outcome,
+    reason: e.reason,
+    context: e.context,
+    offer: e.offer,
+    offerShownKind: null,
+    recoveredMrrCents: e.recoveredMrrCents,
+  });
+}
+
+/** The analytics rollups, kept in the transaction of every event write. */
+export type EventRollups = Pick<AnalyticsStore, "apply" | "applyMany" | "track">;
+
+export function createCancellationStore({ db, rollups }: { db: Database; rollups: EventRollups }) {
   // The connection's one write queue: API writes share commits with every other store's (group commit).
   const writes = writeQueueFor(db);
   // Insert or conflict on (workspace, event_id): the unique index, not a prior read, decides between racing writers.
@@ -141,8 +161,11 @@ export function createCancellationStore({ db }: { db: Database }) {
     return null;
   }
 
-  /** Records one event inside the caller's transaction. */
-  function insertNow(e: CancellationEvent): InsertResult {
+  /**
+   * Records one event inside the caller's transaction. A new event's facts go to `counted` (the caller adds them
+   * to the rollups, one by one or summed per batch); a linked session stops counting in the same step.
+   */
+  function insertNow(e: CancellationEvent, counted: RollupFacts[]): InsertResult {
     if (e.linkedSessionId) {
       // Checked before the insert so a replay of a linked event finds itself, not a "taken" session.
       const existing = find(e.workspaceId, e.eventId);
@@ -173,24 +196,39 @@ export function createCancellationStore({ db }: { db: Database }) {
       e.linkedSessionId,
     );
     if (result.changes === 0) return { kind: "exists", event: find(e.workspaceId, e.eventId)! };
-    if (e.linkedSessionId) supersede.run(e.id, e.linkedSessionId);
+    // The pair counts once, with the event's status: the session's own contribution leaves the rollups.
+    if (e.linkedSessionId) rollups.track(e.linkedSessionId, () => supersede.run(e.id, e.linkedSessionId));
+    counted.push(factsOf(e));
     return { kind: "created", event: e };
   }
 
   return {
     /** One event, through group commit: concurrent POSTs share a transaction (and a commit). */
     insert(event: CancellationEvent): Promise<InsertResult> {
-      return writes.enqueue(() => insertNow(event));
+      return writes.enqueue(() => {
+        const counted: RollupFacts[] = [];
+        const result = insertNow(event, counted);
+        for (const facts of counted) rollups.apply(null, facts);
+        return result;
+      });
     },
     /** Many events in one transaction, its write lock taken up front (the import, in its own process). */
     insertBatch(events: CancellationEvent[]): InsertResult[] {
-      return db.transaction(() => events.map(insertNow)).immediate();
+      return db
+        .transaction(() => {
+          const counted: RollupFacts[] = [];
+          const results = events.map((e) => insertNow(e, counted));
+          rollups.applyMany(counted);
+          return results;
+        })
+        .immediate();
     },
     async findByEventId(workspaceId: string, eventId: string): Promise<CancellationEvent | null> {
       return find(workspaceId, eventId);
     },
-    async update(workspaceId: string, eventId: string, c: EventChanges): Promise<boolean> {
-      return writes.enqueue(() => update.run(
+    /** `id` is the event's own session id: the rollups move from what it counted before to what it counts now. */
+    async update(id: string, workspaceId: string, eventId: string, c: EventChanges): Promise<boolean> {
+      return writes.enqueue(() => rollups.track(id, () => update.run(
         c.outcome,
         stateOf(c.outcome),
         c.reason,
@@ -204,7 +242,7 @@ export function createCancellationStore({ db }: { db: Database }) {
         c.updatedAt,
         workspaceId,
         eventId,
-      ).changes > 0);
+      ).changes > 0));
     },
     /** Newest occurredAt first, ties by eventId (descending); `limit + 1` rows tell whether there is more. */
     async list(workspaceId: string, environment: Environment, limit: number, after: { occurredAt: number; eventId: string } | null) {

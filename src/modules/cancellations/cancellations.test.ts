@@ -455,3 +455,71 @@ describe("cancellations in the OpenAPI document", () => {
     expect(JSON.stringify(diagnostics.properties.linkedEvent)).toContain("eventId");
   });
 });
+
+describe("analytics: events kept in the rollups in the transaction of every write", () => {
+  const rollupRows = (t: TestApp) =>
+    t.deps.db
+      .query(
+        `select workspace_id, environment, grain, facet, day, flow_id, value, outcome, sessions, recovered_mrr_cents, lost_mrr_cents,
+           offers_accepted, offer_recovered_mrr_cents from analytics_rollups
+         where sessions != 0 or recovered_mrr_cents != 0 or lost_mrr_cents != 0 or offers_accepted != 0 or offer_recovered_mrr_cents != 0
+         order by workspace_id, environment, grain, facet, day, flow_id, value, outcome`,
+      )
+      .all();
+
+  test("POSTs, links, PATCHes and imports leave the rollups equal to a full recount", async () => {
+    const t = await makeTestApp();
+    const ws = await seedWorkspace(t);
+    const workspace = (await t.deps.workspaceService.get(ws.id))!;
+    const hosted: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const link = await (await t.request("POST", "/api/v1/cancel-link", { key: ws.liveKey, body: { userId: `h${i}`, context: { plan: "pro", mrr: 20 + i, tenureDays: 40 * i } } })).json();
+      hosted.push(link.sessionId);
+    }
+    const reasons = ["Too expensive", "missing features", "other"];
+    for (let i = 0; i < 12; i++) {
+      const body = {
+        eventId: `a_${i}`,
+        userId: `u${i}`,
+        status: (["canceled", "saved", "pending"] as const)[i % 3],
+        reason: reasons[i % 3],
+        offer: i % 2 ? { kind: "discount", percentOff: 20, durationMonths: 2 } : undefined,
+        occurredAt: new Date(Date.UTC(2025, i % 12, 1 + i, 10)).toISOString(),
+        context: { plan: i % 2 ? "pro" : "basic", mrr: 10 * i + 0.5, tenureDays: 30 * i },
+        // Test-key events are sandbox ones: they cannot link to these production sessions.
+        sessionId: i < hosted.length && i % 4 !== 3 ? hosted[i] : undefined,
+      };
+      expect((await t.request("POST", "/api/v1/cancellations", { key: i % 4 === 3 ? ws.testKey : ws.liveKey, body })).status).toBe(201);
+    }
+    await t.request("PATCH", "/api/v1/cancellations/a_1", { key: ws.liveKey, body: { status: "canceled", occurredAt: "2024-02-29T23:59:59Z" } });
+    await t.request("PATCH", "/api/v1/cancellations/a_6", { key: ws.liveKey, body: { context: { mrr: 999 }, status: "saved" } });
+    t.deps.cancellationService.importBatch(workspace, "prod", [
+      { line: 1, value: { eventId: "i_1", userId: "x", status: "saved", context: { mrr: 15 }, offer: { kind: "pause", months: 1 }, occurredAt: "2025-03-03T00:00:00Z" } },
+      { line: 2, value: { eventId: "i_2", userId: "y", reason: "Too expensive", occurredAt: "2025-03-03T05:00:00Z" } },
+      { line: 3, value: { eventId: "i_3", userId: "z", sessionId: crypto.randomUUID() } },
+      { line: 4, value: { eventId: "i_4", userId: "z", sessionId: hosted[3] } },
+    ]);
+
+    const incremental = rollupRows(t);
+    expect(incremental.length).toBeGreaterThan(0);
+    t.deps.analyticsService.rebuild(ws.id);
+    expect(rollupRows(t)).toEqual(incremental);
+  });
+
+  test("the retention report counts a linked pair once, at the event's occurredAt, with the event's status", async () => {
+    const t = await makeTestApp();
+    const ws = await seedWorkspace(t);
+    const link = await (await t.request("POST", "/api/v1/cancel-link", { key: ws.liveKey, body: { userId: "u", context: { mrr: 40 } } })).json();
+    const report = async () =>
+      (await (await t.request("GET", "/api/v1/analytics/retention?from=2026-01-01&to=2026-01-31&interval=month", { key: ws.readKey })).json()).data.totals;
+    expect(await report()).toMatchObject({ sessions: 1, pending: 1, saved: 0 });
+    await t.request("POST", "/api/v1/cancellations", {
+      key: ws.liveKey,
+      body: { eventId: "final", userId: "u", sessionId: link.sessionId, status: "saved", context: { mrr: 40 }, occurredAt: "2026-01-10T08:00:00Z" },
+    });
+    expect(await report()).toMatchObject({ sessions: 1, pending: 0, saved: 1, recoveredMrrCents: 4000 });
+    // Moved to December by a PATCH: January no longer counts it, and the hosted session does not come back.
+    await t.request("PATCH", "/api/v1/cancellations/final", { key: ws.liveKey, body: { occurredAt: "2025-12-31T23:00:00Z" } });
+    expect(await report()).toMatchObject({ sessions: 0, saved: 0 });
+  });
+});
