@@ -139,7 +139,7 @@ describe("holdfast cancellations import (CSV)", () => {
       "line 6: invalid: status: must be one of pending, saved, canceled",
       "line 7: invalid: context.mrr: expected number, received string",
       "line 8: invalid: the row has 2 fields, the header 13",
-      "line 9: invalid: offer.percentOff: Too big: expected number to be <=100",
+      "line 9: invalid: offer.percentOff: must be between 1 and 100",
     ]);
     const c1 = await api("/api/v1/cancellations/c1");
     expect(c1.body).toMatchObject({
