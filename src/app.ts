@@ -7,6 +7,7 @@ import { healthRoutes } from "./modules/health/health.routes.ts";
 import { retentbaseRoutes } from "./modules/retentbase/retentbase.routes.ts";
 import { retainrabbitRoutes } from "./modules/retainrabbit/retainrabbit.routes.ts";
 import { analyticsRoutes } from "./modules/analytics/analytics.routes.ts";
+import { cancellationRoutes } from "./modules/cancellations/cancellations.routes.ts";
 import { docsRoutes } from "./modules/docs/docs.routes.ts";
 import { hostedRoutes } from "./modules/hosted/hosted.routes.ts";
 import { billingRoutes, STRIPE_WEBHOOK_PATH } from "./modules/billing/billing.routes.ts";
@@ -57,7 +58,8 @@ export async function createApp(deps: Deps) {
     .use(billingRoutes(deps))
     .use(brandingRoutes(deps))
     .use(dashboardRoutes(deps, shell))
-    .use(flowRoutes(deps));
+    .use(flowRoutes(deps))
+    .use(cancellationRoutes(deps));
 }
 
 export type App = Awaited<ReturnType<typeof createApp>>;

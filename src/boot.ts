@@ -11,6 +11,7 @@ import { createApp, type App } from "./app.ts";
 import { createClientIp, type SocketInfo } from "./http/client-ip.ts";
 import { silentLogger, type Logger } from "./http/logger.ts";
 import { createRateLimiter } from "./http/rate-limit.ts";
+import { createIdempotencyStore } from "./http/idempotency-store.ts";
 import { systemClock, type Clock } from "./lib/clock.ts";
 import { createFlowStore } from "./modules/flows/flows.store.ts";
 import { createFlowService } from "./modules/flows/flows.service.ts";
@@ -33,6 +34,8 @@ import { createAuthStore } from "./modules/auth/auth.store.ts";
 import { createAuthService } from "./modules/auth/auth.service.ts";
 import { createBrandingStore } from "./modules/branding/branding.store.ts";
 import { createBrandingService } from "./modules/branding/branding.service.ts";
+import { createCancellationStore } from "./modules/cancellations/cancellations.store.ts";
+import { createCancellationService } from "./modules/cancellations/cancellations.service.ts";
 import { createWorkspaceStore } from "./modules/workspaces/workspaces.store.ts";
 import { createWorkspaceService } from "./modules/workspaces/workspaces.service.ts";
 import { createSmtpMailer, type Mailer } from "./modules/mail/mailer.ts";
@@ -95,7 +98,13 @@ export function createDeps(base: {
   const authService = createAuthService({ authStore: createAuthStore({ db }), userService, workspaceService, clock });
   const sessionSearchService = createSessionSearchService({ sessionSearchStore: createSessionSearchStore({ db }), clock });
   const brandingService = createBrandingService({ brandingStore: createBrandingStore({ db }), workspaceService, clock });
-  const retentbaseService = createRetentbaseService({ sessionService, resultTokens, cancelUrl: config.cancelUrl });
+  const cancellationService = createCancellationService({ cancellationStore: createCancellationStore({ db, rollups: analyticsStore }), clock });
+  const retentbaseService = createRetentbaseService({
+    sessionService,
+    resultTokens,
+    cancelUrl: config.cancelUrl,
+    linkedEventFor: cancellationService.linkedEventFor,
+  });
   const retainrabbitService = createRetainrabbitService({
     flowService,
     sessionService,
@@ -152,6 +161,7 @@ export function createDeps(base: {
     notifications: notificationsService,
     billing: billingService,
   });
+  const idempotencyStore = createIdempotencyStore({ db });
   return {
     config,
     db,
@@ -174,6 +184,7 @@ export function createDeps(base: {
     billingService,
     retentbaseService,
     retainrabbitService,
+    cancellationService,
     rateLimiter,
     /** Outgoing mail, or null when SMTP_URL is unset: callers skip mail then. */
     mailer,
@@ -181,6 +192,7 @@ export function createDeps(base: {
     reportScheduler,
     /** Mail for other features (invitations, billing warnings); a no-op without SMTP. */
     notificationsService,
+    idempotencyStore,
     /** The client IP of a request (socket, or X-Forwarded-For behind trusted proxies). */
     clientIp: clientIp.of,
     rememberSocket: clientIp.remember,

@@ -1,5 +1,6 @@
-// `npm run bench`: POST /api/v1/cancel-link on Holdfast against the bare-Bun floor (../shared/bench/floor.ts), with wrk.
-// Prints requests/s, p50/p99 latency for both and the ratio holdfast/floor (≤ 1; closer to 1 is better).
+// `npm run bench`: POST /api/v1/cancel-link, then POST /api/v1/cancellations, on Holdfast against the bare-Bun floor
+// (../shared/bench/floor.ts, which stores any JSON body with a userId), with wrk.
+// Prints requests/s, p50/p99 latency for both and the ratio holdfast/floor per case (closer to 1 or above is better).
 //   BENCH_DURATION=10 BENCH_WARMUP=3 BENCH_CONNECTIONS=32 BENCH_THREADS=2 BENCH_ROUNDS=2 npm run bench
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -33,7 +34,7 @@ function fail(message: string): never {
 process.on("SIGINT", () => fail("interrupted"));
 process.on("SIGTERM", () => fail("terminated"));
 // However it goes, the bench ends: warm-ups, rounds, start-up, plus slack.
-const budgetSeconds = 2 * WARMUP + 2 * ROUNDS * (DURATION + 5) + 90;
+const budgetSeconds = 2 * (2 * WARMUP + 2 * ROUNDS * (DURATION + 5)) + 90;
 setTimeout(() => fail(`did not finish within ${budgetSeconds} s`), budgetSeconds * 1000).unref();
 
 // WRK=/path/to/wrk picks another build.
@@ -60,16 +61,41 @@ async function waitUntilUp(name: string, child: Subprocess, url: string): Promis
 }
 
 /** One request by hand, so a misconfigured target fails loudly instead of benchmarking 401s. */
-async function checkTarget(name: string, url: string, key: string): Promise<void> {
-  const res = await fetch(url, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: BODY });
+async function checkTarget(name: string, url: string, key: string, body: string, expect: { status: number[]; field: string }): Promise<void> {
+  const res = await fetch(url, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body });
   const text = await res.text();
-  if (res.status !== 200 || !text.includes('"sessionId"')) fail(`${name} answered ${res.status}: ${text.slice(0, 300)}`);
+  if (!expect.status.includes(res.status) || !text.includes(`"${expect.field}"`)) fail(`${name} answered ${res.status}: ${text.slice(0, 300)}`);
 }
+
+/**
+ * One benchmarked endpoint. `body` is fixed, or — for an endpoint idempotent by a client id — a Lua expression
+ * building a new body per request, so every request is a first write, never a replay.
+ */
+interface BenchCase {
+  title: string;
+  path: string;
+  body: string;
+  luaBody?: string;
+  expect: { status: number[]; field: string };
+}
+
+const CASES: BenchCase[] = [
+  { title: "POST /api/v1/cancel-link", path: "/api/v1/cancel-link", body: BODY, expect: { status: [200], field: "sessionId" } },
+  {
+    title: "POST /api/v1/cancellations (a new eventId every request)",
+    path: "/api/v1/cancellations",
+    body: JSON.stringify({ eventId: "evt_check", userId: "user_123", status: "canceled", reason: "too expensive", context: { plan: "pro", mrr: 49 } }),
+    // run id, wrk thread and per-thread counter: unique across threads, rounds and warm-ups.
+    luaBody: `string.format('{"eventId":"evt_%s_%d_%d","userId":"user_123","status":"canceled","reason":"too expensive","context":{"plan":"pro","mrr":49}}', run, tid, counter)`,
+    expect: { status: [200, 201], field: "eventId" },
+  },
+];
 
 interface Target {
   name: string;
   url: string;
-  lua: string;
+  /** A fresh script per wrk run (a case with per-request bodies starts a new run id each time). */
+  lua: () => string;
 }
 
 interface WrkResult {
@@ -82,13 +108,28 @@ interface WrkResult {
   socketErrors: number;
 }
 
-function luaFor(name: string, key: string): string {
-  const file = path.join(work, `${name}.lua`);
+let luaFiles = 0;
+function luaFor(name: string, key: string, bench: BenchCase): string {
+  const file = path.join(work, `${name}-${++luaFiles}.lua`);
+  const perRequest = bench.luaBody
+    ? `local threads = 0
+setup = function(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
+run = "${luaFiles}x${Date.now().toString(36)}"
+counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format(nil, nil, nil, ${bench.luaBody})
+end
+`
+    : `wrk.body = ${JSON.stringify(bench.body)}
+`;
   writeFileSync(
     file,
     `wrk.method = "POST"
-wrk.body = ${JSON.stringify(BODY)}
-wrk.headers["Content-Type"] = "application/json"
+${perRequest}wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = ${JSON.stringify(`Bearer ${key}`)}
 done = function(summary, latency, requests)
   local e = summary.errors
@@ -101,7 +142,7 @@ end
 }
 
 async function runWrk(target: Target, seconds: number): Promise<WrkResult> {
-  const args = [wrk!, `-t${THREADS}`, `-c${CONNECTIONS}`, `-d${seconds}s`, "--timeout", "5s", "-s", target.lua, target.url];
+  const args = [wrk!, `-t${THREADS}`, `-c${CONNECTIONS}`, `-d${seconds}s`, "--timeout", "5s", "-s", target.lua(), target.url];
   const proc = Bun.spawn(args, { stdout: "pipe", stderr: "pipe" });
   children.push(proc);
   const killer = setTimeout(() => proc.kill("SIGKILL"), (seconds + 15) * 1000);
@@ -135,7 +176,7 @@ const holdfastEnv = {
 };
 
 const create = Bun.spawnSync(
-  [bun, "src/main.ts", "workspace", "create", "--name", "Bench", "--default-return-url", "https://app.example.com/billing/cancelled", "--json"],
+  [bun, "src/main.ts", "workspace", "create", "--name", "Bench", "--plan", "advanced", "--default-return-url", "https://app.example.com/billing/cancelled", "--json"],
   { cwd: root, env: holdfastEnv },
 );
 if (create.exitCode !== 0) fail(`workspace create failed: ${create.stderr.toString()}`);
@@ -155,52 +196,59 @@ children.push(floor);
 await waitUntilUp("holdfast", holdfast, `http://127.0.0.1:${holdfastPort}/api/health`);
 await waitUntilUp("floor", floor, `http://127.0.0.1:${floorPort}/`);
 
-const targets: Target[] = [
-  { name: "holdfast", url: `http://127.0.0.1:${holdfastPort}/api/v1/cancel-link`, lua: luaFor("holdfast", liveKey) },
-  { name: "floor", url: `http://127.0.0.1:${floorPort}/api/v1/cancel-link`, lua: luaFor("floor", FLOOR_KEY) },
-];
-await checkTarget("holdfast", targets[0].url, liveKey);
-await checkTarget("floor", targets[1].url, FLOOR_KEY);
+let bad = 0;
+const ratios: string[] = [];
+for (const bench of CASES) {
+  const targets: Target[] = [
+    { name: "holdfast", url: `http://127.0.0.1:${holdfastPort}${bench.path}`, lua: () => luaFor("holdfast", liveKey, bench) },
+    { name: "floor", url: `http://127.0.0.1:${floorPort}${bench.path}`, lua: () => luaFor("floor", FLOOR_KEY, bench) },
+  ];
+  await checkTarget("holdfast", targets[0].url, liveKey, bench.body, bench.expect);
+  await checkTarget("floor", targets[1].url, FLOOR_KEY, bench.body, { status: [200], field: "sessionId" });
 
-console.log(
-  `POST /api/v1/cancel-link  body ${BODY}\nwrk -t${THREADS} -c${CONNECTIONS} -d${DURATION}s, ${ROUNDS} rounds after a ${WARMUP} s warm-up each, alternating\n`,
-);
+  console.log(
+    `\n${bench.title}\n  body ${bench.body}\nwrk -t${THREADS} -c${CONNECTIONS} -d${DURATION}s, ${ROUNDS} rounds after a ${WARMUP} s warm-up each, alternating\n`,
+  );
 
-// ---- warm up (JIT, SQLite page cache), then alternate, switching who goes first each round ----
-for (const t of targets) await runWrk(t, WARMUP);
-const results: Record<string, WrkResult[]> = { holdfast: [], floor: [] };
-for (let round = 1; round <= ROUNDS; round++) {
-  const order = round % 2 ? targets : [...targets].reverse();
-  for (const t of order) {
-    const r = await runWrk(t, DURATION);
-    results[t.name].push(r);
-    const problems = r.non2xx || r.socketErrors ? `  (!) ${r.non2xx} non-2xx, ${r.socketErrors} socket errors` : "";
-    console.log(
-      `round ${round}  ${t.name.padEnd(8)} ${fmt(r.rps).padStart(8)} req/s   p50 ${fmt(r.p50Ms, 2).padStart(6)} ms   p99 ${fmt(r.p99Ms, 2).padStart(6)} ms${problems}`,
-    );
+  // ---- warm up (JIT, SQLite page cache), then alternate, switching who goes first each round ----
+  for (const t of targets) await runWrk(t, WARMUP);
+  const results: Record<string, WrkResult[]> = { holdfast: [], floor: [] };
+  for (let round = 1; round <= ROUNDS; round++) {
+    const order = round % 2 ? targets : [...targets].reverse();
+    for (const t of order) {
+      const r = await runWrk(t, DURATION);
+      results[t.name].push(r);
+      const problems = r.non2xx || r.socketErrors ? `  (!) ${r.non2xx} non-2xx, ${r.socketErrors} socket errors` : "";
+      console.log(
+        `round ${round}  ${t.name.padEnd(8)} ${fmt(r.rps).padStart(8)} req/s   p50 ${fmt(r.p50Ms, 2).padStart(6)} ms   p99 ${fmt(r.p99Ms, 2).padStart(6)} ms${problems}`,
+      );
+    }
   }
-}
 
-const summary = Object.fromEntries(
-  Object.entries(results).map(([name, rs]) => [
-    name,
-    {
-      rps: rs.reduce((s, r) => s + r.requests, 0) / rs.reduce((s, r) => s + r.seconds, 0),
-      p50Ms: median(rs.map((r) => r.p50Ms)),
-      p99Ms: median(rs.map((r) => r.p99Ms)),
-      bad: rs.reduce((s, r) => s + r.non2xx + r.socketErrors, 0),
-    },
-  ]),
-);
-console.log("\nsummary (requests/s over all rounds; latency: median of the rounds)");
-for (const [name, s] of Object.entries(summary))
-  console.log(`  ${name.padEnd(8)} ${fmt(s.rps).padStart(8)} req/s   p50 ${fmt(s.p50Ms, 2).padStart(6)} ms   p99 ${fmt(s.p99Ms, 2).padStart(6)} ms`);
-console.log(`  ratio holdfast/floor: ${(summary.holdfast.rps / summary.floor.rps).toFixed(2)}`);
+  const summary = Object.fromEntries(
+    Object.entries(results).map(([name, rs]) => [
+      name,
+      {
+        rps: rs.reduce((s, r) => s + r.requests, 0) / rs.reduce((s, r) => s + r.seconds, 0),
+        p50Ms: median(rs.map((r) => r.p50Ms)),
+        p99Ms: median(rs.map((r) => r.p99Ms)),
+        bad: rs.reduce((s, r) => s + r.non2xx + r.socketErrors, 0),
+      },
+    ]),
+  );
+  console.log("\nsummary (requests/s over all rounds; latency: median of the rounds)");
+  for (const [name, s] of Object.entries(summary))
+    console.log(`  ${name.padEnd(8)} ${fmt(s.rps).padStart(8)} req/s   p50 ${fmt(s.p50Ms, 2).padStart(6)} ms   p99 ${fmt(s.p99Ms, 2).padStart(6)} ms`);
+  const ratio = (summary.holdfast.rps / summary.floor.rps).toFixed(2);
+  console.log(`  ratio holdfast/floor: ${ratio}`);
+  ratios.push(`${bench.path} ${ratio}`);
+  bad += summary.holdfast.bad + summary.floor.bad;
+}
+console.log(`\nratios holdfast/floor: ${ratios.join(", ")}`);
 
 holdfast.kill("SIGTERM");
 floor.kill("SIGTERM");
 await Promise.race([Promise.all([holdfast.exited, floor.exited]), Bun.sleep(5000)]);
-const bad = summary.holdfast.bad + summary.floor.bad;
 cleanUp();
 if (bad) {
   console.error(`bench: ${bad} requests failed (non-2xx or socket errors): the figures above are not trustworthy`);

@@ -9,6 +9,8 @@ export interface Io {
   err(text: string): void;
   readStdin(): Promise<string>;
   env: Record<string, string | undefined>;
+  /** A progress line that rewrites itself; only on a terminal (never in a pipe or a test). Empty text clears it. */
+  progress?(text: string): void;
 }
 
 export const processIo: Io = {
@@ -16,6 +18,9 @@ export const processIo: Io = {
   err: (t) => process.stderr.write(t.endsWith("\n") ? t : `${t}\n`),
   readStdin: () => Bun.stdin.text(),
   env: process.env,
+  progress: (t) => {
+    if (process.stderr.isTTY) process.stderr.write(`\r\x1b[2K${t}`);
+  },
 };
 
 export async function withDeps<T>(io: Io, fn: (deps: Deps) => Promise<T>): Promise<T> {

@@ -13,6 +13,7 @@ import { reportCommand } from "./report.ts";
 import { analyticsCommand } from "./analytics.ts";
 import { stripeCommand } from "./stripe.ts";
 import { flowCommand } from "./flow.ts";
+import { cancellationsCommand } from "./cancellations.ts";
 
 export const HELP = `holdfast ${VERSION}: a self-hosted cancellation platform
 
@@ -26,6 +27,7 @@ Usage:
   holdfast analytics rebuild       recount the analytics rollups from the sessions
   holdfast flow …                  export, import, publish, roll back flows (flows as code)
   holdfast backup FILE             copy the database consistently while the server runs
+  holdfast cancellations import …  import cancellation events from a JSONL or CSV file
   holdfast health                  check the running server (for container health checks)
   holdfast stripe failed|replay …  Stripe webhook events that failed; apply one again
   holdfast --version
@@ -85,6 +87,8 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
         return await healthCommand(rest, io);
       case "stripe":
         return await stripeCommand(rest, io);
+      case "cancellations":
+        return await cancellationsCommand(rest, io);
       default:
         throw new CliError(`Unknown command: ${command} (see holdfast --help)`);
     }

@@ -34,3 +34,30 @@ describe("migrate", () => {
     expect(db.query("pragma synchronous").get()).toEqual({ synchronous: 1 });
   });
 });
+
+describe("0005 ingestion: sessions rebuilt from their current definition", () => {
+  test("keeps rows, columns and indexes added before it, and accepts ingestion rows without a flow", () => {
+    const db = openDatabase(":memory:");
+    const [first, ...rest] = migrations;
+    migrate(db, [first]);
+    // A column and an index some other migration might have added before 0005.
+    db.run("alter table sessions add column extra text");
+    db.run("create index sessions_extra on sessions(extra)");
+    db.run("insert into workspaces (id, name, plan, created_at, updated_at) values ('w', 'W', 'advanced', 1, 1)");
+    db.run("insert into flows (id, workspace_id, name, slug, status, steps, created_at, updated_at) values ('f', 'w', 'F', 'f', 'active', '[]', 1, 1)");
+    db.run(`insert into sessions (id, workspace_id, flow_id, source, customer_id, environment, csrf_token, created_at, expires_at, extra)
+            values ('s1', 'w', 'f', 'cancel_link', 'u', 'prod', 'c', 1, 2, 'kept')`);
+    migrate(db, rest);
+    expect(db.query("select id, extra, flow_id from sessions").all()).toEqual([{ id: "s1", extra: "kept", flow_id: "f" }]);
+    const indexes = (db.query("select name from sqlite_schema where type = 'index' and tbl_name = 'sessions' and sql is not null order by name").all() as { name: string }[]).map((r) => r.name);
+    expect(indexes).toContain("sessions_extra");
+    expect(indexes).toContain("sessions_workspace_created");
+    expect(indexes).toContain("sessions_event_id");
+    db.run(`insert into sessions (id, workspace_id, flow_id, source, customer_id, environment, csrf_token, created_at, expires_at, event_id)
+            values ('s2', 'w', null, 'ingestion', 'u', 'prod', 'c', 1, 2, 'evt_1')`);
+    expect(() => db.run(`insert into sessions (id, workspace_id, flow_id, source, customer_id, environment, csrf_token, created_at, expires_at)
+            values ('s3', 'w', 'f', 'nonsense', 'u', 'prod', 'c', 1, 2)`)).toThrow();
+    expect(db.query("pragma integrity_check").get()).toEqual({ integrity_check: "ok" });
+    expect(db.query("pragma foreign_keys").get()).toEqual({ foreign_keys: 1 });
+  });
+});

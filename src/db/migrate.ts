@@ -13,10 +13,21 @@ export function migrate(db: Database, migrations: Migration[] = registry, now = 
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
     if (applied.has(m.version)) continue;
     // A failing migration rolls back whole: the file stays as it was before it.
-    db.transaction(() => {
-      db.run(m.sql);
-      db.run("insert into schema_migrations (version, name, applied_at) values (?, ?, ?)", [m.version, m.name, now]);
-    })();
+    // A table rebuild needs foreign keys off (dropping the old table must not cascade), which only takes effect
+    // outside a transaction; integrity is checked before the commit instead.
+    const foreignKeys = m.before ? (db.query("pragma foreign_keys").get() as { foreign_keys: number }).foreign_keys : 0;
+    if (foreignKeys) db.run("pragma foreign_keys = off");
+    try {
+      db.transaction(() => {
+        m.before?.(db);
+        db.run(m.sql);
+        if (m.before && db.query("pragma foreign_key_check").all().length > 0)
+          throw new Error(`migration ${m.version} (${m.name}) would break a foreign key`);
+        db.run("insert into schema_migrations (version, name, applied_at) values (?, ?, ?)", [m.version, m.name, now]);
+      })();
+    } finally {
+      if (foreignKeys) db.run("pragma foreign_keys = on");
+    }
     done.push(m.version);
   }
   return done;

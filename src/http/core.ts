@@ -8,7 +8,11 @@ interface RequestInfo {
   id: string;
   start: number;
   workspaceId?: string;
+  onErrorAnswer?: ErrorListener;
 }
+
+/** Told, synchronously, the status and message of the error answer a request is about to get. */
+export type ErrorListener = (status: number, message: string) => void;
 
 // Per-request facts that the log line needs at the end, keyed by the Request itself.
 const requests = new WeakMap<Request, RequestInfo>();
@@ -16,6 +20,20 @@ const requests = new WeakMap<Request, RequestInfo>();
 export function noteWorkspace(request: Request, workspaceId: string): void {
   const info = requests.get(request);
   if (info) info.workspaceId = workspaceId;
+}
+
+/** The workspace an API key authenticated this request for (null before authentication). */
+export function workspaceOf(request: Request): string | null {
+  return requests.get(request)?.workspaceId ?? null;
+}
+
+/**
+ * Lets a plugin learn how a request failed before the answer leaves (Idempotency-Key stores it): Elysia's
+ * afterResponse runs a tick later, when a retry could already be asking.
+ */
+export function onErrorAnswer(request: Request, listener: ErrorListener): void {
+  const info = requests.get(request);
+  if (info) info.onErrorAnswer = listener;
 }
 
 const INCOMING_ID = /^[A-Za-z0-9._-]{8,128}$/;
@@ -38,8 +56,9 @@ function requireJsonOnApiWrites(request: Request, rawBodyPaths: ReadonlySet<stri
   if (!type.toLowerCase().startsWith("application/json")) throw new AppError(415, "Content-Type must be application/json");
 }
 
-function errorBody(status: number, message: string, set: { status?: unknown; headers: Record<string, unknown> }, extra: Record<string, string> = {}) {
+function errorBody(status: number, message: string, set: { status?: unknown; headers: Record<string, unknown> }, extra: Record<string, string> = {}, request?: Request) {
   set.status = status; // so the request log line reports it
+  if (request) requests.get(request)?.onErrorAnswer?.(status, message);
   const headers = set.headers;
   const h = new Headers();
   for (const [k, v] of Object.entries(headers)) if (typeof v === "string") h.set(k, v);
@@ -85,19 +104,19 @@ export function httpCore({ logger, bodyLimits, rawBodyPaths = [] }: { logger: Lo
     .onError({ as: "global" }, ({ code, error, set, request }) => {
       // Elysia wraps whatever a parser throws in a ParseError: unwrap ours (413, bad JSON).
       const cause = code === "PARSE" ? (error as { cause?: unknown }).cause : undefined;
-      if (cause instanceof AppError) return errorBody(cause.status, cause.message, set, cause.headers);
-      if (error instanceof AppError) return errorBody(error.status, error.message, set, error.headers);
+      if (cause instanceof AppError) return errorBody(cause.status, cause.message, set, cause.headers, request);
+      if (error instanceof AppError) return errorBody(error.status, error.message, set, error.headers, request);
       switch (code) {
         case "VALIDATION":
           // Route schemas go through checked() and throw our AppError instead; never read this error's
           // message or `.all` (both serialize the submitted value).
-          return errorBody(400, "The request is invalid", set);
+          return errorBody(400, "The request is invalid", set, {}, request);
         case "PARSE":
-          return errorBody(400, "Request body could not be parsed", set);
+          return errorBody(400, "Request body could not be parsed", set, {}, request);
         case "NOT_FOUND":
-          return errorBody(404, `No route for ${request.method} ${new URL(request.url).pathname}`, set);
+          return errorBody(404, `No route for ${request.method} ${new URL(request.url).pathname}`, set, {}, request);
         case "INVALID_COOKIE_SIGNATURE":
-          return errorBody(400, "Invalid cookie", set);
+          return errorBody(400, "Invalid cookie", set, {}, request);
         default: {
           const info = requests.get(request);
           logger.error("unhandled error", {
@@ -105,7 +124,7 @@ export function httpCore({ logger, bodyLimits, rawBodyPaths = [] }: { logger: Lo
             error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
             stack: error instanceof Error ? error.stack : undefined,
           });
-          return errorBody(500, "Something went wrong on our side; quote the X-Request-Id if it persists", set);
+          return errorBody(500, "Something went wrong on our side; quote the X-Request-Id if it persists", set, {}, request);
         }
       }
     })

@@ -13,23 +13,24 @@ const STATUS_TEXT: Record<number, string> = {
   410: "Gone",
   413: "Request body over 64 KiB",
   415: "Content-Type must be application/json",
+  422: "Idempotency-Key already used with a different request",
   429: "Rate limit exceeded (see Retry-After)",
 };
 
-type Described = [z.ZodType, string];
+/** A schema, what it is, and optionally an example answer. */
+type Described = [z.ZodType, string] | [z.ZodType, string, unknown];
 
 /** `{ 200: [schema, "what"], 400: "why", … }` → an OpenAPI responses object. */
 // The shape Elysia's `detail.responses` expects (OpenAPI's ResponsesObject); JSON Schema is opaque to it.
-type ResponsesObject = Record<string, { description: string; content: Record<string, { schema: any }> }>;
+type ResponsesObject = Record<string, { description: string; content: Record<string, { schema: any; example?: unknown }> }>;
 
 export function responses(spec: Record<number, Described | string>): ResponsesObject {
   const out: ResponsesObject = {};
   for (const [status, value] of Object.entries(spec)) {
-    const [schema, description] = typeof value === "string" ? [errorSchema, value] : value;
-    out[status] = {
-      description: description || STATUS_TEXT[Number(status)] || "",
-      content: { "application/json": { schema: z.toJSONSchema(schema, { io: "output", unrepresentable: "any" }) } },
-    };
+    const [schema, description, example] = typeof value === "string" ? [errorSchema, value, undefined] : value;
+    const media: { schema: any; example?: unknown } = { schema: z.toJSONSchema(schema, { io: "output", unrepresentable: "any" }) };
+    if (example !== undefined) media.example = example;
+    out[status] = { description: description || STATUS_TEXT[Number(status)] || "", content: { "application/json": media } };
   }
   return out;
 }

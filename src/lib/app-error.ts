@@ -23,6 +23,7 @@ function codeFor(status: number): string {
     case 410: return "gone";
     case 413: return "payload_too_large";
     case 415: return "unsupported_media_type";
+    case 422: return "unprocessable";
     case 429: return "rate_limited";
     default: return status >= 500 ? "internal" : "error";
   }

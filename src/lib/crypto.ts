@@ -22,7 +22,8 @@ export function randomSecret(bytes = 32): string {
 }
 
 export function sha256Hex(input: string): string {
-  return new Bun.CryptoHasher("sha256").update(input).digest("hex");
+  // The one-shot form: a few times cheaper than a CryptoHasher per call (it runs per imported row).
+  return Bun.SHA256.hash(input, "hex") as string;
 }
 
 export function hmacSha256Hex(secret: string, message: string): string {

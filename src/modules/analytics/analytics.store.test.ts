@@ -63,7 +63,7 @@ describe("analytics rollups", () => {
       for (let i = 0; i < 4 && open.length; i++) {
         const index = Math.floor(random() * open.length);
         const session = (await sessionService.get(open[index].workspaceId, open[index].id))!;
-        const flow = (await flowService.get(session.workspaceId, session.flowId))!;
+        const flow = (await flowService.get(session.workspaceId, session.flowId!))!;
         const action = random();
         if (session.state === "completed") open.splice(index, 1);
         else if (action < 0.3) await sessionService.answerSurvey(session, flow, pick(reasons), null);

@@ -70,7 +70,7 @@ export function hostedRoutes(deps: Deps) {
     if (!session) return page("Link not found", messageView("This link does not work", "Check that you copied the whole link, or start again from your account settings."), { status: 404 });
     const workspace = await workspaceService.get(session.workspaceId);
     // The version the session started on: a publish meanwhile never changes the copy a subscriber sees.
-    const flow = workspace ? await flowService.getForSession(workspace.id, session.flowId, session.flowVersion) : null;
+    const flow = workspace && session.flowId ? await flowService.getForSession(workspace.id, session.flowId, session.flowVersion) : null;
     if (!workspace || !flow) return page("Link not found", messageView("This link does not work", "Start again from your account settings."), { status: 404 });
     noteWorkspace(request, workspace.id);
     if (session.state === "expired") {

@@ -2,6 +2,7 @@
 import { Elysia } from "elysia";
 import type { Deps } from "../../boot.ts";
 import { apiKeyAuth } from "../../http/auth.ts";
+import { idempotency } from "../../http/idempotency.ts";
 import { BOTH_KEYS, errors, responses } from "../../http/openapi-docs.ts";
 import { checked } from "../../http/validation.ts";
 import {
@@ -22,6 +23,7 @@ export function retainrabbitRoutes(deps: Deps) {
   const { retainrabbitService: rabbit } = deps;
   return new Elysia({ name: "retainrabbit-routes" })
     .use(apiKeyAuth(deps))
+    .use(idempotency(deps))
     .get("/api/v1/flows", async ({ workspace }) => ({ data: await rabbit.listFlows(workspace) }), {
       apiKey: "read",
       detail: {
@@ -48,6 +50,7 @@ export function retainrabbitRoutes(deps: Deps) {
       async ({ body, apiKey, workspace }) => ({ data: await rabbit.startSession(workspace, apiKey, body) }),
       {
         apiKey: "read_write",
+        idempotent: true,
         // The global parser still reads the body; naming "json" here is what puts the body schema into the OpenAPI document.
         parse: "json",
         transform({ body }) {
@@ -67,7 +70,7 @@ export function retainrabbitRoutes(deps: Deps) {
           security: BOTH_KEYS,
           responses: responses({
             200: [startedSessionResponse, "The new session, still pending"],
-            ...errors(400, 401, 402, 403, 404, 409, 413, 415, 429),
+            ...errors(400, 401, 402, 403, 404, 409, 413, 415, 422, 429),
           }),
         },
       },

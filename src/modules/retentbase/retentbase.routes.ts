@@ -4,6 +4,7 @@ import type { Deps } from "../../boot.ts";
 import { apiKeyAuth, presentedKey } from "../../http/auth.ts";
 import { rateLimit, rateLimitError } from "../../http/rate-limit.ts";
 import { AppError } from "../../lib/app-error.ts";
+import { idempotency } from "../../http/idempotency.ts";
 import { BOTH_KEYS, errors, responses } from "../../http/openapi-docs.ts";
 import { checked } from "../../http/validation.ts";
 import { cancelLinkBody, cancelLinkResponse, diagnosticsSchema, resultBody, resultPayloadSchema, sessionIdParams } from "./retentbase.schemas.ts";
@@ -34,8 +35,10 @@ export function retentbaseRoutes(deps: Deps) {
   return new Elysia({ name: "retentbase-routes" })
     .use(apiKeyAuth(deps))
     .use(rateLimit(deps))
+    .use(idempotency(deps))
     .post("/api/v1/cancel-link", ({ body, apiKey, workspace }) => retentbase.createCancelLink(workspace, apiKey, body), {
       apiKey: "read_write",
+      idempotent: true,
       parse: "json",
       // Never throws: a route transform runs before the key check, and a bad body is the schema's to refuse.
       transform({ body }) {
@@ -52,7 +55,7 @@ export function retentbaseRoutes(deps: Deps) {
         security: BOTH_KEYS,
         responses: responses({
           200: [cancelLinkResponse, "Hosted URL, expiresAt, environment and sessionId (with snake_case aliases)"],
-          ...errors(400, 401, 402, 403, 409, 413, 415, 429),
+          ...errors(400, 401, 402, 403, 409, 413, 415, 422, 429),
         }),
       },
     })

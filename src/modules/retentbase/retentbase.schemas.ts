@@ -61,12 +61,15 @@ export const diagnosticsSchema = z.object({
   environment: environmentSchema,
   userId: z.string(),
   subscriptionId: z.string().nullable(),
-  flowId: z.string(),
+  flowId: z.string().nullable().describe("Null for an ingested event"),
   flowVersion: z.number().nullable().describe("The flow version the session ran: the copy the subscriber saw"),
   source: z.string(),
   context: z.record(z.string(), z.unknown()),
   metadata: z.record(z.string(), z.unknown()),
-  linkedEvent: z.null().describe("The ingested cancellation event linked to this session, when there is one"),
+  linkedEvent: z
+    .object({ eventId: z.string(), status: z.enum(["pending", "saved", "canceled"]), occurredAt: z.string() })
+    .nullable()
+    .describe("The ingested cancellation event that is this session's final word (POST /api/v1/cancellations with sessionId)"),
   createdAt: z.string(),
   openedAt: z.string().nullable(),
   completedAt: z.string().nullable(),

@@ -6,15 +6,27 @@ import type { ApiKey } from "../keys/keys.store.ts";
 import type { ResultTokens } from "../sessions/result-token.ts";
 import { environmentFor, type SessionService } from "../sessions/sessions.service.ts";
 import type { Session } from "../sessions/sessions.store.ts";
-import type { SessionContext } from "../sessions/sessions.schemas.ts";
+import type { Outcome, SessionContext } from "../sessions/sessions.schemas.ts";
 import { assertWritable, resolveReturnUrl } from "../workspaces/workspaces.service.ts";
 import type { Workspace } from "../workspaces/workspaces.store.ts";
 import type { CancelLinkBody, ResultBody } from "./retentbase.schemas.ts";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-export function createRetentbaseService(deps: { sessionService: SessionService; resultTokens: ResultTokens; cancelUrl: string }) {
-  const { sessionService, resultTokens, cancelUrl } = deps;
+export interface LinkedEvent {
+  eventId: string;
+  status: Outcome;
+  occurredAt: string;
+}
+
+export function createRetentbaseService(deps: {
+  sessionService: SessionService;
+  resultTokens: ResultTokens;
+  cancelUrl: string;
+  /** The ingested event that is a session's final word (the cancellations service). */
+  linkedEventFor: (workspaceId: string, sessionId: string) => Promise<LinkedEvent | null>;
+}) {
+  const { sessionService, resultTokens, cancelUrl, linkedEventFor } = deps;
   return {
     async createCancelLink(workspace: Workspace, apiKey: ApiKey, body: CancelLinkBody) {
       assertWritable(workspace);
@@ -62,12 +74,12 @@ export function createRetentbaseService(deps: { sessionService: SessionService; 
         throw new AppError(403, "Session diagnostics require the Advanced plan");
       const session = await sessionService.getForKey(workspace.id, sessionId, apiKey.mode);
       if (!session) throw new AppError(404, "Session not found for this workspace");
-      return toDiagnostics(session);
+      return toDiagnostics(session, await linkedEventFor(workspace.id, session.id));
     },
   };
 }
 
-export function toDiagnostics(s: Session) {
+export function toDiagnostics(s: Session, linkedEvent: LinkedEvent | null = null) {
   return {
     sessionId: s.id,
     session_id: s.id,
@@ -87,7 +99,7 @@ export function toDiagnostics(s: Session) {
     source: s.source,
     context: s.context,
     metadata: s.metadata,
-    linkedEvent: null,
+    linkedEvent,
     createdAt: iso(s.createdAt)!,
     openedAt: iso(s.openedAt),
     completedAt: iso(s.completedAt),

@@ -21,7 +21,7 @@ function filterQuery(values: FilterValues): string {
 }
 
 export function sessionPages(deps: Deps, shell: DashboardShell) {
-  const { sessionSearchService, sessionService, flowService } = deps;
+  const { sessionSearchService, sessionService, flowService, cancellationService } = deps;
 
   return shell.area("session-pages", (area) =>
     area
@@ -77,8 +77,11 @@ export function sessionPages(deps: Deps, shell: DashboardShell) {
         const session = isUuid(ctx.params.id) ? await sessionService.get(ws.id, ctx.params.id.toLowerCase()) : null;
         // Another workspace's session is simply not found here.
         if (!session) throw new AppError(404, "No such session in this workspace.");
-        const flow = await flowService.get(ws.id, session.flowId);
-        return ctx.render({ title: `Session ${session.customerId}`, nav: "sessions", body: sessionDetailView({ session, flowName: flow?.name ?? null, linkedEvent: null }) });
+        // An ingested event ran no flow.
+        const flow = session.flowId ? await flowService.get(ws.id, session.flowId) : null;
+        const linked = await cancellationService.linkedEventFor(ws.id, session.id);
+        const linkedEvent = linked ? { ...linked, occurredAt: Date.parse(linked.occurredAt) } : null;
+        return ctx.render({ title: `Session ${session.customerId}`, nav: "sessions", body: sessionDetailView({ session, flowName: flow?.name ?? null, linkedEvent }) });
       }),
   );
 }

@@ -22,8 +22,8 @@ export const outcomeSchema = z.enum(OUTCOMES);
 /** The outcomes a finished session can have. */
 export type FinalOutcome = Exclude<Outcome, "pending">;
 
-/** Which door a session came in by. */
-export const SESSION_SOURCES = ["cancel_link", "api", "hosted_url"] as const;
+/** Which door a session came in by ("ingestion": an event recorded through POST /api/v1/cancellations or the import). */
+export const SESSION_SOURCES = ["cancel_link", "api", "hosted_url", "ingestion"] as const;
 export type SessionSource = (typeof SESSION_SOURCES)[number];
 export const sessionSourceSchema = z.enum(SESSION_SOURCES);
 

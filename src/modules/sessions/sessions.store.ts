@@ -8,7 +8,8 @@ import { sessionFacts, type AnalyticsStore } from "../analytics/analytics.store.
 export interface Session {
   id: string;
   workspaceId: string;
-  flowId: string;
+  /** Null for an ingested event: it ran no flow. */
+  flowId: string | null;
   /** The flow version the session runs (its copy never changes after a later publish). */
   flowVersion: number | null;
   source: SessionSource;
@@ -35,7 +36,7 @@ export interface Session {
 export interface SessionRow {
   id: string;
   workspace_id: string;
-  flow_id: string;
+  flow_id: string | null;
   flow_version: number | null;
   source: SessionSource;
   customer_id: string;

@@ -1,0 +1,78 @@
+// Import benchmark: `holdfast cancellations import` of a generated JSONL file (1 M events by default) into a fresh
+// data dir, as a child process. Prints events/s and the importer's peak RSS (VmHWM), against the goals.
+//   BENCH_IMPORT_EVENTS=1000000 bun scripts/bench/import.ts
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dir, "..", "..");
+const bun = path.join(root, "node_modules", ".bin", "bun");
+const EVENTS = Number(process.env.BENCH_IMPORT_EVENTS ?? 1_000_000);
+const GOAL_EVENTS_PER_SECOND = 50_000;
+const GOAL_RSS_MB = 200;
+
+const work = mkdtempSync(path.join(tmpdir(), "hf-bench-import-"));
+const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? work, HOLDFAST_DATA_DIR: path.join(work, "data"), LOG_LEVEL: "silent" };
+const cleanUp = () => rmSync(work, { recursive: true, force: true });
+function fail(message: string): never {
+  console.error(`bench: ${message}`);
+  cleanUp();
+  process.exit(1);
+}
+
+// ---- the file: realistic rows (every field the guide names), written in chunks, never held whole ----
+const file = path.join(work, "events.jsonl");
+const reasons = ["too expensive", "not using it enough", "missing features", "switching to another product", "other"];
+const plans = ["starter", "pro_monthly", "pro_annual", "business"];
+const writer = Bun.file(file).writer();
+const start = Date.UTC(2024, 0, 1);
+for (let i = 0; i < EVENTS; i++) {
+  const saved = i % 4 === 0;
+  writer.write(
+    JSON.stringify({
+      eventId: `evt_${i.toString(36).padStart(8, "0")}`,
+      userId: `user_${i % 200_000}`,
+      subscriptionId: `sub_${i}`,
+      status: saved ? "saved" : "canceled",
+      reason: reasons[i % reasons.length],
+      feedback: i % 10 === 0 ? "We found a cheaper tool for the team" : undefined,
+      offer: saved ? { kind: "discount", percentOff: 30, durationMonths: 3 } : undefined,
+      occurredAt: new Date(start + i * 37_000).toISOString(),
+      context: { plan: plans[i % plans.length], mrr: 19 + (i % 500), tenureDays: i % 900 },
+      metadata: { source: "migration", cohort: `c${i % 12}` },
+    }) + "\n",
+  );
+  if (i % 50_000 === 0) await writer.flush();
+}
+await writer.end();
+const sizeMb = Bun.file(file).size / 1024 / 1024;
+
+const created = Bun.spawnSync([bun, "src/main.ts", "workspace", "create", "--name", "Bench", "--plan", "advanced", "--json"], { cwd: root, env });
+if (created.exitCode !== 0) fail(`workspace create failed: ${created.stderr}`);
+const workspaceId: string = JSON.parse(created.stdout.toString()).id;
+
+// ---- the import, watched from outside: wall time and the kernel's peak RSS for the process ----
+const began = performance.now();
+const child = Bun.spawn([bun, "src/main.ts", "cancellations", "import", file, "--workspace", workspaceId], { cwd: root, env, stdout: "pipe", stderr: "pipe" });
+let peakKb = 0;
+const watcher = setInterval(() => {
+  try {
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
+    if (hwm) peakKb = Math.max(peakKb, Number(hwm[1]));
+  } catch {
+    // The process has just exited.
+  }
+}, 20);
+const [code, out, err] = await Promise.all([child.exited, new Response(child.stdout).text(), new Response(child.stderr).text()]);
+clearInterval(watcher);
+const seconds = (performance.now() - began) / 1000;
+if (code !== 0) fail(`import exited ${code}:\n${out}\n${err.slice(0, 2000)}`);
+if (!out.includes(`created      ${EVENTS}`)) fail(`unexpected summary:\n${out}`);
+
+const rate = EVENTS / seconds;
+const rssMb = peakKb / 1024;
+console.log(`holdfast cancellations import: ${EVENTS.toLocaleString("en-US")} events from a ${sizeMb.toFixed(0)} MB JSONL file`);
+console.log(`  wall time        ${seconds.toFixed(1)} s (process start, migrations and the final commit included)`);
+console.log(`  throughput       ${Math.round(rate).toLocaleString("en-US")} events/s   (goal ≥ ${GOAL_EVENTS_PER_SECOND.toLocaleString("en-US")}: ${rate >= GOAL_EVENTS_PER_SECOND ? "met" : "NOT met"})`);
+console.log(`  peak RSS         ${rssMb.toFixed(0)} MB   (goal < ${GOAL_RSS_MB}: ${rssMb > 0 && rssMb < GOAL_RSS_MB ? "met" : rssMb === 0 ? "not measured (no /proc)" : "NOT met"})`);
+cleanUp();

@@ -1,0 +1,247 @@
+// Custom cancellation ingestion: record, update, read and list events, idempotent by eventId; the import uses the
+// same rules a batch at a time. An event linked to a hosted session is that session's final word.
+import type { z } from "zod";
+import type { Clock } from "../../lib/clock.ts";
+import { canonicalJson } from "../../lib/canonical-json.ts";
+import { sha256Hex } from "../../lib/crypto.ts";
+import { toCents } from "../../lib/money.ts";
+import { AppError } from "../../lib/app-error.ts";
+import { environmentFor } from "../sessions/sessions.service.ts";
+import { assertWritable } from "../workspaces/workspaces.service.ts";
+import { normalizeReason } from "../flows/flow-steps.ts";
+import type { ApiKey } from "../keys/keys.store.ts";
+import type { Environment, Outcome, SessionContext } from "../sessions/sessions.schemas.ts";
+import type { Workspace } from "../workspaces/workspaces.store.ts";
+import {
+  applyEventAliases,
+  cancellationBody,
+  type CancellationBody,
+  type CancellationPatch,
+  type CancellationView,
+} from "./cancellations.schemas.ts";
+import type { CancellationEvent, CancellationStore, InsertResult, LinkProblem } from "./cancellations.store.ts";
+
+export const MAX_FUTURE_MS = 5 * 60 * 1000;
+export const LIST_LIMIT_DEFAULT = 20;
+export const LIST_LIMIT_MAX = 100;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function toView(e: CancellationEvent): CancellationView {
+  return {
+    id: e.id,
+    eventId: e.eventId,
+    event_id: e.eventId,
+    sessionId: e.linkedSessionId,
+    session_id: e.linkedSessionId,
+    userId: e.customerId,
+    subscriptionId: e.subscriptionId,
+    status: e.outcome,
+    reason: e.reason,
+    feedback: e.feedback,
+    offer: e.offer,
+    occurredAt: iso(e.occurredAt),
+    environment: e.environment,
+    context: { ...e.context },
+    metadata: e.metadata,
+    recoveredMrrCents: e.recoveredMrrCents,
+    createdAt: iso(e.recordedAt),
+    updatedAt: iso(e.updatedAt),
+  };
+}
+
+/** A saved event recovers its full MRR (context.mrr is in the currency's major unit). */
+function recoveredCents(outcome: Outcome, context: SessionContext): number {
+  return outcome === "saved" && typeof context.mrr === "number" ? toCents(context.mrr) : 0;
+}
+
+// Messages for a link that cannot be made; never the id itself (errors do not echo input).
+const LINK_PROBLEMS: Record<LinkProblem, [number, string]> = {
+  link_missing: [404, "sessionId: no such session in this workspace"],
+  link_not_hosted: [400, "sessionId: must be a hosted session, not another ingested event"],
+  link_other_environment: [400, "sessionId: the session is in another environment than this event"],
+  link_taken: [409, "sessionId: this session is already linked to another event"],
+};
+
+/** The first problem of a failed schema check, as `field: message` (never the submitted value). */
+export function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return "is invalid";
+  const path = issue.path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("");
+  const message = issue.message.replace(/^Invalid input: /, "");
+  return path ? `${path}: ${message}` : message;
+}
+
+export type ImportOutcome =
+  | { kind: "created" | "unchanged" }
+  | { kind: "conflicting"; line: number }
+  | { kind: "invalid"; line: number; message: string };
+
+export function createCancellationService(deps: { cancellationStore: CancellationStore; clock: Clock }) {
+  const { cancellationStore: store, clock } = deps;
+
+  function assertAdvanced(workspace: Workspace): void {
+    if (workspace.plan !== "advanced") throw new AppError(403, "Custom cancellation ingestion requires the Advanced plan");
+  }
+
+  function parseOccurredAt(value: string | undefined, now: number): number {
+    if (value === undefined) return now;
+    const ms = Date.parse(value);
+    if (ms > now + MAX_FUTURE_MS) throw new AppError(400, "occurredAt: must be at most 5 minutes in the future");
+    return ms;
+  }
+
+  /** The stored event a body describes; throws a 400 naming the field when it cannot be one. */
+  function build(workspace: Workspace, environment: Environment, body: CancellationBody, now: number): CancellationEvent {
+    const occurredAt = parseOccurredAt(body.occurredAt, now);
+    const context = body.context ?? {};
+    // What "the same payload" means on a replay: the fields as sent (aliases resolved, defaults applied), with the
+    // instant rather than its spelling; an omitted occurredAt is not part of it (its default moves with the clock).
+    const eventHash = sha256Hex(
+      canonicalJson({ ...body, occurredAt: body.occurredAt === undefined ? undefined : occurredAt, environment }),
+    );
+    return {
+      id: Bun.randomUUIDv7(),
+      workspaceId: workspace.id,
+      eventId: body.eventId,
+      eventHash,
+      linkedSessionId: body.sessionId?.toLowerCase() ?? null,
+      customerId: body.userId,
+      subscriptionId: body.subscriptionId || null,
+      environment,
+      outcome: body.status,
+      reason: body.reason ? normalizeReason(body.reason) : null,
+      feedback: body.feedback || null,
+      offer: body.offer ?? null,
+      context,
+      metadata: body.metadata ?? {},
+      recoveredMrrCents: recoveredCents(body.status, context),
+      occurredAt,
+      recordedAt: now,
+      updatedAt: now,
+    };
+  }
+
+  /** A test key sees sandbox events only; anything it may not see is simply not found. */
+  async function findForKey(workspace: Workspace, apiKey: ApiKey, eventId: string): Promise<CancellationEvent> {
+    const event = eventId.length <= 200 ? await store.findByEventId(workspace.id, eventId) : null;
+    if (!event || (apiKey.mode === "test" && event.environment !== "sandbox"))
+      throw new AppError(404, "Cancellation event not found in this workspace");
+    return event;
+  }
+
+  return {
+    /** Whether a workspace may record events at all (the import asks before reading its file). */
+    assertCanIngest(workspace: Workspace): void {
+      assertAdvanced(workspace);
+      assertWritable(workspace);
+    },
+
+    /** 201 the first time, 200 for an identical replay, 409 for another payload under the same eventId. */
+    async record(workspace: Workspace, apiKey: ApiKey, body: CancellationBody): Promise<{ created: boolean; event: CancellationView }> {
+      assertAdvanced(workspace);
+      assertWritable(workspace);
+      const event = build(workspace, environmentFor(apiKey, body.environment), body, clock.now());
+      const result: InsertResult = await store.insert(event);
+      if (result.kind === "created") return { created: true, event: toView(result.event) };
+      if (result.kind === "exists") {
+        if (result.event.eventHash !== event.eventHash)
+          throw new AppError(409, "An event with this eventId already exists with a different payload: change it with PATCH /api/v1/cancellations/:eventId");
+        return { created: false, event: toView(result.event) };
+      }
+      const [status, message] = LINK_PROBLEMS[result.kind];
+      throw new AppError(status, message);
+    },
+
+    async update(workspace: Workspace, apiKey: ApiKey, eventId: string, patch: CancellationPatch): Promise<CancellationView> {
+      assertAdvanced(workspace);
+      assertWritable(workspace);
+      if (Object.values(patch).every((v) => v === undefined))
+        throw new AppError(400, "Request body: send at least one of status, reason, feedback, offer, context, metadata, occurredAt");
+      const current = await findForKey(workspace, apiKey, eventId);
+      const now = clock.now();
+      const outcome = patch.status ?? current.outcome;
+      const context = patch.context ?? current.context;
+      const next: CancellationEvent = {
+        ...current,
+        outcome,
+        reason: patch.reason === undefined ? current.reason : patch.reason ? normalizeReason(patch.reason) : null,
+        feedback: patch.feedback === undefined ? current.feedback : patch.feedback || null,
+        offer: patch.offer === undefined ? current.offer : patch.offer,
+        context,
+        metadata: patch.metadata ?? current.metadata,
+        recoveredMrrCents: recoveredCents(outcome, context),
+        occurredAt: patch.occurredAt === undefined ? current.occurredAt : parseOccurredAt(patch.occurredAt, now),
+        updatedAt: now,
+      };
+      await store.update(current.id, workspace.id, current.eventId, next);
+      return toView(next);
+    },
+
+    async get(workspace: Workspace, apiKey: ApiKey, eventId: string): Promise<CancellationView> {
+      assertAdvanced(workspace);
+      return toView(await findForKey(workspace, apiKey, eventId));
+    },
+
+    /** A live key lists production events, a test key sandbox ones (as GET /api/v1/sessions does). */
+    async list(workspace: Workspace, apiKey: ApiKey, query: { limit?: string; starting_after?: string }) {
+      assertAdvanced(workspace);
+      const limit = query.limit === undefined ? LIST_LIMIT_DEFAULT : Number(query.limit);
+      if (!/^\d+$/.test(query.limit ?? "20") || !Number.isInteger(limit) || limit < 1 || limit > LIST_LIMIT_MAX)
+        throw new AppError(400, `limit: must be an integer from 1 to ${LIST_LIMIT_MAX}`);
+      const environment = environmentFor(apiKey);
+      let after: { occurredAt: number; eventId: string } | null = null;
+      if (query.starting_after !== undefined) {
+        const cursor = query.starting_after.length <= 200 ? await store.findByEventId(workspace.id, query.starting_after) : null;
+        if (!cursor || cursor.environment !== environment) throw new AppError(400, "starting_after: no such event in this list");
+        after = { occurredAt: cursor.occurredAt, eventId: cursor.eventId };
+      }
+      const page = await store.list(workspace.id, environment, limit, after);
+      return { data: page.events.map(toView), hasMore: page.hasMore };
+    },
+
+    /** For session diagnostics: the event that is this session's final word. */
+    async linkedEventFor(workspaceId: string, sessionId: string) {
+      const linked = await store.linkedEventFor(workspaceId, sessionId);
+      return linked ? { eventId: linked.eventId, status: linked.outcome, occurredAt: iso(linked.occurredAt) } : null;
+    },
+
+    /**
+     * The import: validates raw records (JSONL values or CSV rows already shaped as objects) and records the valid
+     * ones in one transaction. Returns one outcome per record, in order.
+     */
+    importBatch(workspace: Workspace, environment: Environment, records: { line: number; value: unknown }[]): ImportOutcome[] {
+      const now = clock.now();
+      const outcomes: ImportOutcome[] = new Array(records.length);
+      const events: CancellationEvent[] = [];
+      const positions: number[] = [];
+      records.forEach((record, i) => {
+        applyEventAliases(record.value);
+        const parsed = cancellationBody.safeParse(record.value);
+        if (!parsed.success) {
+          outcomes[i] = { kind: "invalid", line: record.line, message: describeIssue(parsed.error) };
+          return;
+        }
+        try {
+          // --test makes sandbox events whatever the row says, as a test key does.
+          events.push(build(workspace, environment === "sandbox" ? "sandbox" : (parsed.data.environment ?? "prod"), parsed.data, now));
+          positions.push(i);
+        } catch (error) {
+          outcomes[i] = { kind: "invalid", line: record.line, message: (error as Error).message };
+        }
+      });
+      const results = store.insertBatch(events);
+      results.forEach((result, j) => {
+        const i = positions[j];
+        const line = records[i].line;
+        if (result.kind === "created") outcomes[i] = { kind: "created" };
+        else if (result.kind === "exists")
+          outcomes[i] = result.event.eventHash === events[j].eventHash ? { kind: "unchanged" } : { kind: "conflicting", line };
+        else outcomes[i] = { kind: "invalid", line, message: LINK_PROBLEMS[result.kind][1] };
+      });
+      return outcomes;
+    },
+  };
+}
+
+export type CancellationService = ReturnType<typeof createCancellationService>;

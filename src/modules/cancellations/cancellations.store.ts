@@ -1,0 +1,262 @@
+// SQL for ingested cancellation events. Each event is a sessions row (source 'ingestion') with the event columns
+// migration 0005 added; this store owns those columns and the link between an event and a hosted session.
+import type { Database } from "bun:sqlite";
+import { writeQueueFor } from "../../db/write-queue.ts";
+import type { OfferConfig } from "../flows/flows.schemas.ts";
+import { sessionFacts, type AnalyticsStore, type RollupFacts } from "../analytics/analytics.store.ts";
+import type { Environment, Outcome, SessionContext } from "../sessions/sessions.schemas.ts";
+
+// A pending event waits for the billing system's word: it never expires like a hosted link does.
+export const NEVER_EXPIRES = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+export interface CancellationEvent {
+  id: string;
+  workspaceId: string;
+  eventId: string;
+  eventHash: string;
+  linkedSessionId: string | null;
+  customerId: string;
+  subscriptionId: string | null;
+  environment: Environment;
+  outcome: Outcome;
+  reason: string | null;
+  feedback: string | null;
+  offer: OfferConfig | null;
+  context: SessionContext;
+  metadata: Record<string, string | number | boolean | null>;
+  recoveredMrrCents: number;
+  occurredAt: number;
+  recordedAt: number;
+  updatedAt: number;
+}
+
+export type LinkProblem = "link_missing" | "link_not_hosted" | "link_other_environment" | "link_taken";
+
+export type InsertResult =
+  | { kind: "created"; event: CancellationEvent }
+  | { kind: "exists"; event: CancellationEvent }
+  | { kind: LinkProblem };
+
+export interface EventChanges {
+  outcome: Outcome;
+  reason: string | null;
+  feedback: string | null;
+  offer: OfferConfig | null;
+  context: SessionContext;
+  metadata: CancellationEvent["metadata"];
+  recoveredMrrCents: number;
+  occurredAt: number;
+  updatedAt: number;
+}
+
+interface EventRow {
+  id: string;
+  workspace_id: string;
+  event_id: string;
+  event_hash: string;
+  linked_session_id: string | null;
+  customer_id: string;
+  subscription_id: string | null;
+  environment: Environment;
+  outcome: Outcome;
+  reason: string | null;
+  feedback: string | null;
+  offer: string | null;
+  context: string;
+  metadata: string;
+  recovered_mrr_cents: number;
+  created_at: number;
+  recorded_at: number;
+  updated_at: number;
+}
+
+const COLUMNS = `id, workspace_id, event_id, event_hash, linked_session_id, customer_id, subscription_id, environment, outcome,
+  reason, feedback, offer, context, metadata, recovered_mrr_cents, created_at, recorded_at, updated_at`;
+
+const toEvent = (r: EventRow): CancellationEvent => ({
+  id: r.id,
+  workspaceId: r.workspace_id,
+  eventId: r.event_id,
+  eventHash: r.event_hash,
+  linkedSessionId: r.linked_session_id,
+  customerId: r.customer_id,
+  subscriptionId: r.subscription_id,
+  environment: r.environment,
+  outcome: r.outcome,
+  reason: r.reason,
+  feedback: r.feedback,
+  offer: r.offer ? JSON.parse(r.offer) : null,
+  context: JSON.parse(r.context),
+  metadata: JSON.parse(r.metadata),
+  recoveredMrrCents: r.recovered_mrr_cents,
+  occurredAt: r.created_at,
+  recordedAt: r.recorded_at,
+  updatedAt: r.updated_at,
+});
+
+// The session-state columns an event's outcome implies: decided events are completed at occurredAt.
+const stateOf = (outcome: Outcome) => (outcome === "pending" ? "created" : "completed");
+const completedAtOf = (outcome: Outcome, occurredAt: number) => (outcome === "pending" ? null : occurredAt);
+
+/** What an event contributes to the analytics rollups: it counts at its occurredAt, with the offer it carries. */
+function factsOf(e: CancellationEvent): RollupFacts {
+  return sessionFacts({
+    workspaceId: e.workspaceId,
+    environment: e.environment,
+    countedAt: e.occurredAt,
+    flowId: null,
+    outcome: e.outcome,
+    reason: e.reason,
+    context: e.context,
+    offer: e.offer,
+    offerShownKind: null,
+    recoveredMrrCents: e.recoveredMrrCents,
+  });
+}
+
+/** The analytics rollups, kept in the transaction of every event write. */
+export type EventRollups = Pick<AnalyticsStore, "apply" | "applyMany" | "track">;
+
+export function createCancellationStore({ db, rollups }: { db: Database; rollups: EventRollups }) {
+  // The connection's one write queue: API writes share commits with every other store's (group commit).
+  const writes = writeQueueFor(db);
+  // Insert or conflict on (workspace, event_id): the unique index, not a prior read, decides between racing writers.
+  const insert = db.query(
+    `insert into sessions (id, workspace_id, flow_id, source, customer_id, subscription_id, environment, context, metadata,
+       csrf_token, state, step, outcome, reason, feedback, offer, recovered_mrr_cents, created_at, completed_at, expires_at,
+       event_id, event_hash, recorded_at, updated_at, linked_session_id)
+     values (?, ?, null, 'ingestion', ?, ?, ?, ?, ?, '', ?, 'done', ?, ?, ?, ?, ?, ?, ?, ${NEVER_EXPIRES}, ?, ?, ?, ?, ?)
+     on conflict (workspace_id, event_id) where event_id is not null do nothing`,
+  );
+  const byEventId = db.query(`select ${COLUMNS} from sessions where workspace_id = ? and event_id = ?`);
+  const linkTarget = db.query("select source, environment, superseded_by from sessions where id = ? and workspace_id = ?");
+  const supersede = db.query("update sessions set superseded_by = ? where id = ? and superseded_by is null");
+  const update = db.query(
+    `update sessions set outcome = ?, state = ?, reason = ?, feedback = ?, offer = ?, context = ?, metadata = ?,
+       recovered_mrr_cents = ?, created_at = ?, completed_at = ?, updated_at = ?
+     where workspace_id = ? and event_id = ?`,
+  );
+  const firstPage = db.query(
+    `select ${COLUMNS} from sessions where workspace_id = ? and environment = ? and event_id is not null
+     order by created_at desc, event_id desc limit ?`,
+  );
+  const nextPage = db.query(
+    `select ${COLUMNS} from sessions where workspace_id = ? and environment = ? and event_id is not null
+       and (created_at, event_id) < (?, ?)
+     order by created_at desc, event_id desc limit ?`,
+  );
+  const linkedTo = db.query("select event_id, outcome, created_at from sessions where linked_session_id = ? and workspace_id = ?");
+
+  function find(workspaceId: string, eventId: string): CancellationEvent | null {
+    const row = byEventId.get(workspaceId, eventId) as EventRow | null;
+    return row ? toEvent(row) : null;
+  }
+
+  function checkLink(e: CancellationEvent): LinkProblem | null {
+    const target = linkTarget.get(e.linkedSessionId, e.workspaceId) as { source: string; environment: Environment; superseded_by: string | null } | null;
+    if (!target) return "link_missing";
+    if (target.source === "ingestion") return "link_not_hosted";
+    if (target.environment !== e.environment) return "link_other_environment";
+    if (target.superseded_by !== null) return "link_taken";
+    return null;
+  }
+
+  /**
+   * Records one event inside the caller's transaction. A new event's facts go to `counted` (the caller adds them
+   * to the rollups, one by one or summed per batch); a linked session stops counting in the same step.
+   */
+  function insertNow(e: CancellationEvent, counted: RollupFacts[]): InsertResult {
+    if (e.linkedSessionId) {
+      // Checked before the insert so a replay of a linked event finds itself, not a "taken" session.
+      const existing = find(e.workspaceId, e.eventId);
+      if (existing) return { kind: "exists", event: existing };
+      const problem = checkLink(e);
+      if (problem) return { kind: problem };
+    }
+    const result = insert.run(
+      e.id,
+      e.workspaceId,
+      e.customerId,
+      e.subscriptionId,
+      e.environment,
+      JSON.stringify(e.context),
+      JSON.stringify(e.metadata),
+      stateOf(e.outcome),
+      e.outcome,
+      e.reason,
+      e.feedback,
+      e.offer ? JSON.stringify(e.offer) : null,
+      e.recoveredMrrCents,
+      e.occurredAt,
+      completedAtOf(e.outcome, e.occurredAt),
+      e.eventId,
+      e.eventHash,
+      e.recordedAt,
+      e.updatedAt,
+      e.linkedSessionId,
+    );
+    if (result.changes === 0) return { kind: "exists", event: find(e.workspaceId, e.eventId)! };
+    // The pair counts once, with the event's status: the session's own contribution leaves the rollups.
+    if (e.linkedSessionId) rollups.track(e.linkedSessionId, () => supersede.run(e.id, e.linkedSessionId));
+    counted.push(factsOf(e));
+    return { kind: "created", event: e };
+  }
+
+  return {
+    /** One event, through group commit: concurrent POSTs share a transaction (and a commit). */
+    insert(event: CancellationEvent): Promise<InsertResult> {
+      return writes.enqueue(() => {
+        const counted: RollupFacts[] = [];
+        const result = insertNow(event, counted);
+        for (const facts of counted) rollups.apply(null, facts);
+        return result;
+      });
+    },
+    /** Many events in one transaction, its write lock taken up front (the import, in its own process). */
+    insertBatch(events: CancellationEvent[]): InsertResult[] {
+      return db
+        .transaction(() => {
+          const counted: RollupFacts[] = [];
+          const results = events.map((e) => insertNow(e, counted));
+          rollups.applyMany(counted);
+          return results;
+        })
+        .immediate();
+    },
+    async findByEventId(workspaceId: string, eventId: string): Promise<CancellationEvent | null> {
+      return find(workspaceId, eventId);
+    },
+    /** `id` is the event's own session id: the rollups move from what it counted before to what it counts now. */
+    async update(id: string, workspaceId: string, eventId: string, c: EventChanges): Promise<boolean> {
+      return writes.enqueue(() => rollups.track(id, () => update.run(
+        c.outcome,
+        stateOf(c.outcome),
+        c.reason,
+        c.feedback,
+        c.offer ? JSON.stringify(c.offer) : null,
+        JSON.stringify(c.context),
+        JSON.stringify(c.metadata),
+        c.recoveredMrrCents,
+        c.occurredAt,
+        completedAtOf(c.outcome, c.occurredAt),
+        c.updatedAt,
+        workspaceId,
+        eventId,
+      ).changes > 0));
+    },
+    /** Newest occurredAt first, ties by eventId (descending); `limit + 1` rows tell whether there is more. */
+    async list(workspaceId: string, environment: Environment, limit: number, after: { occurredAt: number; eventId: string } | null) {
+      const rows = (after
+        ? nextPage.all(workspaceId, environment, after.occurredAt, after.eventId, limit + 1)
+        : firstPage.all(workspaceId, environment, limit + 1)) as EventRow[];
+      return { events: rows.slice(0, limit).map(toEvent), hasMore: rows.length > limit };
+    },
+    /** The event that is a hosted session's final word, if any. */
+    async linkedEventFor(workspaceId: string, sessionId: string): Promise<{ eventId: string; outcome: Outcome; occurredAt: number } | null> {
+      const row = linkedTo.get(sessionId, workspaceId) as { event_id: string; outcome: Outcome; created_at: number } | null;
+      return row ? { eventId: row.event_id, outcome: row.outcome, occurredAt: row.created_at } : null;
+    },
+  };
+}
+
+export type CancellationStore = ReturnType<typeof createCancellationStore>;
