@@ -2,7 +2,7 @@
 import { Elysia } from "elysia";
 import type { Deps } from "./boot.ts";
 import { httpCore } from "./http/core.ts";
-import { loadAssets } from "./http/assets.ts";
+import { serveAsset } from "./http/assets.ts";
 import { healthRoutes } from "./modules/health/health.routes.ts";
 import { retentbaseRoutes } from "./modules/retentbase/retentbase.routes.ts";
 import { retainrabbitRoutes } from "./modules/retainrabbit/retainrabbit.routes.ts";
@@ -23,19 +23,8 @@ const BODY_LIMITS_BY_PREFIX: readonly (readonly [prefix: string, bytes: number])
   ["/dashboard/settings/logo", 320 * 1024],
 ];
 
-export async function createApp(deps: Deps) {
-  const assets = await loadAssets();
-
-  // Embedded files, with an ETag so a revisit costs a 304.
-  function serveAsset(request: Request): Response {
-    const asset = assets.get(new URL(request.url).pathname);
-    if (!asset) return Response.json({ error: "No such asset" }, { status: 404 });
-    if (request.headers.get("if-none-match") === asset.etag) return new Response(null, { status: 304, headers: { etag: asset.etag } });
-    return new Response(asset.body, {
-      headers: { "content-type": asset.type, etag: asset.etag, "cache-control": "public, max-age=3600", "x-content-type-options": "nosniff" },
-    });
-  }
-
+// Built on first use by openApp (the server warms it before listening), so CLI commands never pay for it.
+export function createApp(deps: Deps) {
   const shell = createDashboardShell(deps);
 
   // Production (the compiled binary): compose every route handler at start-up rather than on its first request,
@@ -62,4 +51,4 @@ export async function createApp(deps: Deps) {
     .use(cancellationRoutes(deps));
 }
 
-export type App = Awaited<ReturnType<typeof createApp>>;
+export type App = ReturnType<typeof createApp>;

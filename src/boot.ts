@@ -86,7 +86,6 @@ export function createDeps(base: {
   const keyService = createKeyService({ keyStore: createKeyStore({ db }), clock });
   // Every session write updates the analytics rollups in its own transaction.
   const analyticsStore = createAnalyticsStore({ db });
-  const sessionService = createSessionService({ sessionStore: createSessionStore({ db, rollups: analyticsStore }), flowService, clock });
   const analyticsService = createAnalyticsService({ analyticsStore, clock });
   const resultTokens = createResultTokens({
     workspaceService,
@@ -94,6 +93,7 @@ export function createDeps(base: {
     issuer: config.publicUrl,
     ttlSeconds: config.resultTokenTtlSeconds,
   });
+  const sessionService = createSessionService({ sessionStore: createSessionStore({ db, rollups: analyticsStore }), flowService, resultTokens, clock });
   const userService = createUserService({ userStore: createUserStore({ db }), clock, memoryCostKiB: config.passwordMemoryKiB });
   const authService = createAuthService({ authStore: createAuthStore({ db }), userService, workspaceService, clock });
   const sessionSearchService = createSessionSearchService({ sessionSearchStore: createSessionSearchStore({ db }), clock });
@@ -202,7 +202,8 @@ export function createDeps(base: {
 export type Deps = ReturnType<typeof createDeps>;
 
 export interface Booted {
-  app: App;
+  /** The HTTP app, built on first use (a CLI command never needs it). */
+  readonly app: App;
   deps: Deps;
   db: Database;
   /** Migration versions this boot applied (empty when the database was current). */
@@ -228,16 +229,19 @@ export async function openApp(options: BootOptions): Promise<Booted> {
       mailer: options.mailer,
       stripe: options.stripe,
     });
-    const app = await createApp(deps);
+    let app: App | null = null;
+    const appOnce = () => (app ??= createApp(deps));
     let closed = false;
     return {
-      app,
+      get app() {
+        return appOnce();
+      },
       deps,
       db,
       migrationsApplied,
       fetch(request, socket) {
         deps.rememberSocket(request, socket);
-        return app.handle(request);
+        return appOnce().handle(request);
       },
       async close() {
         if (closed) return;

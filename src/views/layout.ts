@@ -30,7 +30,8 @@ export function styleHash(style: string): string {
 
 export interface LayoutOptions {
   title: string;
-  brand: Brand;
+  /** Without a brand (an unknown link: nobody to speak for) the page names no one, not even the vendor. */
+  brand: Brand | null;
   body: SafeHtml;
   script?: boolean;
   /** The page's language (BCP 47), for screen readers and hyphenation. */
@@ -42,28 +43,30 @@ export interface LayoutOptions {
 }
 
 export function layout(opts: LayoutOptions): string {
-  const { title, brand, body } = opts;
+  const { title, body } = opts;
+  const brand = opts.brand ?? { name: "", accentColor: DEFAULT_ACCENT, logoUrl: null };
+  const named = Boolean(opts.brand);
   return `<!doctype html>${html`<html lang="${opts.lang ?? "en"}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 ${opts.refreshUrl ? html`<meta http-equiv="refresh" content="5;url=${opts.refreshUrl}">` : ""}
-<title>${title} · ${brand.name}</title>
+<title>${named ? `${title} · ${brand.name}` : title}</title>
 <link rel="icon" href="/assets/favicon.svg">
 <link rel="stylesheet" href="/assets/holdfast.css">
 <style>${raw(brandStyle(brand))}</style>
 ${opts.script ? raw('<script src="/assets/flow.js" defer></script>') : ""}
 </head>
 <body>
-<header class="brand">
+${named ? html`<header class="brand">
 ${brand.logoUrl ? html`<img class="brand-logo" src="${brand.logoUrl}" alt="" width="32" height="32">` : html`<span class="brand-mark" aria-hidden="true">${brand.name.slice(0, 1).toUpperCase()}</span>`}
 <span class="brand-name">${brand.name}</span>
-</header>
+</header>` : ""}
 <main id="main" class="card">
 ${body}
 </main>
-<footer class="foot">${opts.footer ?? `Cancellation handled securely for ${brand.name}`}</footer>
+${named ? html`<footer class="foot">${opts.footer ?? `Cancellation handled securely for ${brand.name}`}</footer>` : ""}
 </body>
 </html>`}`;
 }

@@ -1,6 +1,7 @@
 // The registry of migrations, in order. Each file is embedded in the binary as text.
 import type { Database } from "bun:sqlite";
 import init from "./0001-init.sql" with { type: "text" };
+import makeRoom from "./0002-make-room.sql" with { type: "text" };
 import dashboard from "./0004-dashboard.sql" with { type: "text" };
 import ingestion from "./0005-ingestion.sql" with { type: "text" };
 import { widenSessionsForIngestion } from "./widen-sessions.ts";
@@ -22,6 +23,7 @@ export interface Migration {
 
 export const migrations: Migration[] = [
   { version: 1, name: "init", sql: init },
+  { version: 2, name: "make-room", sql: makeRoom },
   { version: 4, name: "dashboard", sql: dashboard },
   { version: 5, name: "ingestion", sql: ingestion, before: widenSessionsForIngestion },
   { version: 6, name: "analytics", sql: analytics },

@@ -66,11 +66,11 @@ describe("analytics rollups", () => {
         const flow = (await flowService.get(session.workspaceId, session.flowId!))!;
         const action = random();
         if (session.state === "completed") open.splice(index, 1);
-        else if (action < 0.3) await sessionService.answerSurvey(session, flow, pick(reasons), null);
+        else if (action < 0.3) await sessionService.act(session, flow, { type: "survey", reason: pick(reasons), feedback: null });
         else if (action < 0.45) await sessionService.markOfferShown(session, pick(["discount", "pause", "contact"]));
         else if (action < 0.55) await sessionService.markOpened(session);
         else if (action < 0.6) await sessionService.markExpired(session);
-        else if (action < 0.7) await sessionService.restart(session);
+        else if (action < 0.7) await sessionService.act(session, flow, { type: "back" });
         else if (action < 0.8) await sessionService.complete(session, "saved", { kind: "discount", percentOff: 30, durationMonths: 3 });
         else if (action < 0.88) await sessionService.complete(session, "saved", null);
         else await sessionService.complete(session, "canceled", null);

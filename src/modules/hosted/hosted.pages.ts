@@ -7,13 +7,10 @@ import type { OfferConfig, OfferStep, Step, SurveyStep } from "../flows/flows.sc
 import { messagesFor, resolveLocale, type HostedLocale, type Messages } from "./hosted.i18n.ts";
 import { confirmView, doneTitle, doneView, offerView, surveyView } from "./hosted.views.ts";
 import { lossLine, offerTerms, type MoneyContext } from "./offer-terms.ts";
+import type { FlowPage } from "../sessions/flow-walk.ts";
 
-/** The page the flow walk chose for a session (the shape of sessions/flow-walk's FlowPage). */
-export type ShownPage =
-  | { page: "survey"; survey: SurveyStep; step: number; totalSteps: number }
-  | { page: "offer"; offer: OfferStep; step: number; totalSteps: number }
-  | { page: "confirm"; step: number; totalSteps: number }
-  | { page: "done"; outcome: "saved" | "canceled"; offer: OfferConfig | null; contactUrl: string | null };
+/** A page of the walk (flow-walk.ts) that a live session shows; an expired link gets its own message page. */
+export type ShownPage = Exclude<FlowPage, { page: "expired" }>;
 
 export interface SessionFacts {
   reason: string | null;

@@ -1,15 +1,16 @@
 // The hosted flow pages: /c/:token (cancel links and API sessions) and /flow/:workspaceId/:flowId (signed URLs).
+// What each page shows and what each button does is the flow walk's (sessions/flow-walk.ts); this file is HTTP.
 import { Elysia } from "elysia";
 import type { Deps } from "../../boot.ts";
 import { rateLimit } from "../../http/rate-limit.ts";
-import { AppError } from "../../lib/app-error.ts";
 import { noteWorkspace } from "../../http/core.ts";
 import { originOf, pageHeaders } from "../../http/security-headers.ts";
 import { isUuid, safeEqual, sha256Hex } from "../../lib/crypto.ts";
 import { DEFAULT_ACCENT, brandStyle, layout, styleHash, type Brand } from "../../views/layout.ts";
 import type { SafeHtml } from "../../views/html.ts";
-import { confirmationStep, offerForReason, surveyStep } from "../flows/flow-steps.ts";
 import type { Flow } from "../flows/flows.store.ts";
+import { confirmationStep } from "../flows/flow-steps.ts";
+import { actionFromForm, pageFor } from "../sessions/flow-walk.ts";
 import type { Session } from "../sessions/sessions.store.ts";
 import type { Workspace } from "../workspaces/workspaces.store.ts";
 import { verifyHostedUrl } from "./hosted-url.ts";
@@ -17,15 +18,13 @@ import { messageView } from "./hosted.views.ts";
 import { presentFlowPage, sessionLocale, type ShownPage } from "./hosted.pages.ts";
 import { messagesFor, resolveLocale, type Messages } from "./hosted.i18n.ts";
 
-const NEUTRAL_BRAND: Brand = { name: "Holdfast", accentColor: DEFAULT_ACCENT, logoUrl: null };
-
 function brandOf(ws: Workspace): Brand {
   return { name: ws.displayName || ws.name, accentColor: ws.accentColor || DEFAULT_ACCENT, logoUrl: ws.logoUrl };
 }
 
 interface PageOptions {
   status?: number;
-  brand?: Brand;
+  /** The workspace the page speaks for; none (an unknown link) gives a page that names no one. */
   workspace?: Workspace | null;
   returnUrl?: string | null;
   script?: boolean;
@@ -37,17 +36,17 @@ interface PageOptions {
 }
 
 function page(title: string, body: SafeHtml, opts: PageOptions = {}): Response {
-  const brand = opts.brand ?? NEUTRAL_BRAND;
-  const logoOrigin = brand.logoUrl && !brand.logoUrl.startsWith("/") ? originOf(brand.logoUrl) : null;
+  const brand = opts.workspace ? brandOf(opts.workspace) : null;
+  const logoOrigin = brand?.logoUrl && !brand.logoUrl.startsWith("/") ? originOf(brand.logoUrl) : null;
   const returnOrigin = originOf(opts.returnUrl);
   const headers = pageHeaders({
     // Chromium applies form-action to the redirect that follows a POST: the return URL's origin must be listed.
     formTargets: returnOrigin ? [returnOrigin] : [],
     frameAncestors: opts.workspace?.frameAncestors ?? [],
     imageOrigins: logoOrigin ? [logoOrigin] : [],
-    styleHashes: [styleHash(brandStyle(brand))],
+    styleHashes: [styleHash(brandStyle(brand ?? { name: "", accentColor: DEFAULT_ACCENT, logoUrl: null }))],
   });
-  const footer = opts.t?.footer(brand.name);
+  const footer = brand ? opts.t?.footer(brand.name) : undefined;
   return new Response(layout({ title, brand, body, script: opts.script, lang: opts.lang, footer, refreshUrl: opts.refreshUrl }), { status: opts.status ?? 200, headers });
 }
 
@@ -61,33 +60,35 @@ function formValue(body: unknown, name: string): string | null {
   return typeof v === "string" ? v : null;
 }
 
+const unknownLink = () =>
+  page("Link not found", messageView("This link does not work", "Check that you copied the whole link, or start again from your account settings."), { status: 404 });
+
 export function hostedRoutes(deps: Deps) {
-  const { sessionService, workspaceService, flowService, resultTokens, clock, config } = deps;
+  const { sessionService, workspaceService, flowService, clock, config } = deps;
 
   /** The session behind a link token with its workspace and flow, or the page to show instead. */
   async function load(token: string, request: Request): Promise<{ session: Session; workspace: Workspace; flow: Flow } | Response> {
     const session = await sessionService.findByLinkToken(token);
-    if (!session) return page("Link not found", messageView("This link does not work", "Check that you copied the whole link, or start again from your account settings."), { status: 404 });
+    if (!session) return unknownLink();
     const workspace = await workspaceService.get(session.workspaceId);
     // The version the session started on: a publish meanwhile never changes the copy a subscriber sees.
     const flow = workspace && session.flowId ? await flowService.getForSession(workspace.id, session.flowId, session.flowVersion) : null;
-    if (!workspace || !flow) return page("Link not found", messageView("This link does not work", "Start again from your account settings."), { status: 404 });
+    if (!workspace || !flow) return unknownLink();
     noteWorkspace(request, workspace.id);
     if (session.state === "expired") {
       await sessionService.markExpired(session);
       return page("Link expired", messageView("This link has expired", "For your security, cancellation links work for a limited time. Start again from your account settings.", originOf(session.returnUrl)), {
         status: 410,
-        brand: brandOf(workspace),
         workspace,
       });
     }
     return { session, workspace, flow };
   }
 
-  /** Where the subscriber goes once the outcome is recorded: the return URL with the result token in the fragment. */
+  /** Where the subscriber goes once the outcome is recorded: the return URL with the session's one result token. */
   async function returnHref(session: Session): Promise<string | null> {
     if (!session.returnUrl) return null;
-    const token = await resultTokens.sign(session);
+    const token = await sessionService.resultToken(session);
     const url = new URL(session.returnUrl);
     url.searchParams.set("rb_session", session.id);
     url.hash = `ci_result_token=${token}`;
@@ -103,35 +104,9 @@ export function hostedRoutes(deps: Deps) {
     return seeOther((atOnce && (await returnHref(session))) || `/c/${token}`);
   }
 
-  function totals(flow: Flow) {
-    return flow.steps.some((s) => s.type === "offer") ? 3 : 2;
-  }
-
-  /** The page a session is on (survey → offer → confirm → done). */
-  function shownPage(session: Session, flow: Flow): ShownPage {
-    if (session.state === "completed") {
-      const offerStep = session.offer?.kind === "contact" ? offerForReason(flow, session.reason) : null;
-      return {
-        page: "done",
-        outcome: session.outcome as "saved" | "canceled",
-        offer: session.offer,
-        contactUrl: offerStep?.config.kind === "contact" ? offerStep.config.url : null,
-      };
-    }
-    const total = totals(flow);
-    const offer = offerForReason(flow, session.reason);
-    if (session.step === "offer" && offer) return { page: "offer", offer, step: 2, totalSteps: total };
-    if (session.step === "confirm" || (session.step === "offer" && !offer)) {
-      const steps = offer ? total : 2; // no offer on this path: survey → confirm
-      return { page: "confirm", step: steps, totalSteps: steps };
-    }
-    const survey = surveyStep(flow);
-    if (!survey) return { page: "confirm", step: total, totalSteps: total };
-    return { page: "survey", survey, step: 1, totalSteps: total };
-  }
-
+  /** The page a session shows; without a link token (a decided session reached by its signed URL) it only shows the outcome. */
   async function render(
-    token: string,
+    token: string | null,
     ctx: { session: Session; workspace: Workspace; flow: Flow },
     request: Request,
     form?: { error: string; reason: string | null; feedback: string | null },
@@ -140,7 +115,8 @@ export function hostedRoutes(deps: Deps) {
     const { session, workspace, flow } = ctx;
     const brand = brandOf(workspace);
     const locale = sessionLocale(session.context, request.headers.get("accept-language"));
-    const shown = shownPage(session, flow);
+    const shown = pageFor(flow.steps, session);
+    if (shown.page === "expired") return page("Link expired", messageView("This link has expired", "Start again from your account settings."), { status: 410, workspace });
     // Analytics count an offer as shown when its page is displayed.
     if (shown.page === "offer") await sessionService.markOfferShown(session, shown.offer.config.kind);
     const p = presentFlowPage(shown, {
@@ -149,13 +125,13 @@ export function hostedRoutes(deps: Deps) {
       locale,
       now: clock.now(),
       brandName: brand.name,
-      action: `/c/${token}`,
+      action: token ? `/c/${token}` : "",
       csrf: session.csrfToken,
       returnHref: shown.page === "done" ? await returnHref(session) : null,
-      stayHref: stay ? null : `/c/${token}?stay=1`,
+      stayHref: stay || !token ? null : `/c/${token}?stay=1`,
       form,
     });
-    return page(p.title, p.body, { brand, workspace, returnUrl: session.returnUrl, script: true, status: p.status, lang: locale.tag, t: p.t, refreshUrl: p.refreshUrl });
+    return page(p.title, p.body, { workspace, returnUrl: session.returnUrl, script: true, status: p.status, lang: locale.tag, t: p.t, refreshUrl: p.refreshUrl });
   }
 
   /** Built-in copy for pages outside a session's flow (errors), in the browser's language. */
@@ -182,46 +158,20 @@ export function hostedRoutes(deps: Deps) {
         const { session, workspace, flow } = ctx;
         const csrf = formValue(body, "_csrf");
         if (!csrf || !safeEqual(csrf, session.csrfToken)) {
-          return page("Please try again", messageView("This form has expired", "Nothing was changed. Reload the page and try again."), { status: 403, brand: brandOf(workspace), workspace });
+          return page("Please try again", messageView("This form has expired", "Nothing was changed. Reload the page and try again."), { status: 403, workspace });
         }
         if (session.state === "completed") return finish(session, flow, params.token); // double submit: the first outcome stands
         await sessionService.markOpened(session);
-        const action = formValue(body, "action");
-        switch (action) {
-          case "survey": {
-            const reason = formValue(body, "reason");
-            const feedback = formValue(body, "feedback");
+        const action = actionFromForm({ action: formValue(body, "action"), reason: formValue(body, "reason"), feedback: formValue(body, "feedback") });
+        if (!action) return seeOther(`/c/${params.token}`);
+        const { result, session: after } = await sessionService.act(session, flow, action);
+        switch (result.kind) {
+          case "refuse": {
             const t = messagesFor(sessionLocale(session.context, request.headers.get("accept-language")).lang);
-            if (!reason) return render(params.token, ctx, request, { error: t.errors.reason_required, reason: null, feedback });
-            try {
-              await sessionService.answerSurvey(session, flow, reason, feedback);
-            } catch (error) {
-              if (error instanceof AppError && error.status === 400) {
-                const message = error.code === "feedback_required" ? t.errors.feedback_required : t.errors.unknown_reason;
-                return render(params.token, ctx, request, { error: message, reason, feedback });
-              }
-              throw error;
-            }
-            return seeOther(`/c/${params.token}`);
+            return render(params.token, ctx, request, { error: t.errors[result.error], reason: result.reason, feedback: result.feedback });
           }
-          case "skip":
-            await sessionService.answerSurvey(session, flow, null, formValue(body, "feedback"));
-            return seeOther(`/c/${params.token}`);
-          case "accept": {
-            const offer = offerForReason(flow, session.reason);
-            if (session.step !== "offer" || !offer) return seeOther(`/c/${params.token}`);
-            return finish(await sessionService.complete(session, "saved", offer.config), flow, params.token);
-          }
-          case "decline":
-            await sessionService.declineOffer(session);
-            return seeOther(`/c/${params.token}`);
-          case "confirm":
-            return finish(await sessionService.complete(session, "canceled", null), flow, params.token);
-          case "keep":
-            return finish(await sessionService.complete(session, "saved", null), flow, params.token);
-          case "back":
-            await sessionService.restart(session);
-            return seeOther(`/c/${params.token}`);
+          case "finish":
+            return finish(after, flow, params.token);
           default:
             return seeOther(`/c/${params.token}`);
         }
@@ -237,7 +187,6 @@ export function hostedRoutes(deps: Deps) {
         const flow = workspace ? await flowService.get(workspace.id, params.flowId) : null;
         if (!workspace || !flow || flow.status === "archived" || flow.version === null) return notFound();
         noteWorkspace(request, workspace.id);
-        const brand = brandOf(workspace);
         const secrets = (await workspaceService.activeSecrets(workspace.id)).map((s) => s.secret);
         const check = verifyHostedUrl(query as Record<string, string | undefined>, secrets, workspace.id, flow.id, Math.floor(clock.now() / 1000));
         if (!check.ok) {
@@ -245,12 +194,12 @@ export function hostedRoutes(deps: Deps) {
             check.reason === "stale"
               ? ["This link has expired", "Open the cancellation page again from your account settings to get a fresh link."]
               : ["This link is not valid", "It may have been changed or copied incompletely. Open the cancellation page again from your account settings."];
-          return page("Link not valid", messageView(title, message), { status: 403, brand, workspace });
+          return page("Link not valid", messageView(title, message), { status: 403, workspace });
         }
         if (workspace.access === "read_only") {
-          return page("Unavailable", messageView("Cancellation is unavailable right now", "Please contact support to cancel your subscription."), { status: 402, brand, workspace });
+          return page("Unavailable", messageView("Cancellation is unavailable right now", "Please contact support to cancel your subscription."), { status: 402, workspace });
         }
-        const { linkToken } = await sessionService.start(workspace, {
+        const { session, linkToken } = await sessionService.startOrContinue(workspace, {
           source: "hosted_url",
           customerId: check.params.customerId,
           subscriptionId: check.params.subscriptionId,
@@ -260,9 +209,13 @@ export function hostedRoutes(deps: Deps) {
           // One signed URL is one session: reloading it continues where the subscriber left off.
           originKey: sha256Hex(`hosted-url:${workspace.id}:${check.sig}`),
         });
+        // Decided already: show the outcome here, with the token it first issued; no new link, no new expiry.
+        if (linkToken === null) {
+          const ran = session.flowId ? await flowService.getForSession(workspace.id, session.flowId, session.flowVersion) : null;
+          return render(null, { session, workspace, flow: ran ?? flow }, request);
+        }
         return seeOther(`${config.cancelUrl}/c/${linkToken}`);
       },
       { rateLimit: "hosted", detail: { hide: true } },
     );
 }
-

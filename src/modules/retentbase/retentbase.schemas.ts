@@ -43,6 +43,7 @@ export const resultPayloadSchema = z.object({
   feedback: z.string().nullable(),
   offer: z.record(z.string(), z.unknown()).nullable(),
   environment: environmentSchema,
+  jti: z.string().optional().describe("Unique per token: store it to refuse a replay"),
   iat: z.number(),
   exp: z.number(),
 });

@@ -212,6 +212,7 @@ describe("POST /api/public/cancel/result", () => {
       feedback: null,
       offer: { kind: "discount", percentOff: 30, durationMonths: 3 },
       environment: "prod",
+      jti: expect.stringMatching(/^[0-9a-f-]{36}$/),
       iat: now,
       exp: now + 15 * 60,
     });

@@ -17,6 +17,8 @@ export interface ResultPayload {
   feedback: string | null;
   offer: Session["offer"];
   environment: Session["environment"];
+  /** Unique per token: an integrator can refuse a second use. */
+  jti?: string;
   iat: number;
   exp: number;
 }
@@ -45,6 +47,7 @@ export function createResultTokens(deps: { workspaceService: WorkspaceService; c
         .setIssuer(issuer)
         .setAudience(session.workspaceId)
         .setSubject(session.customerId)
+        .setJti(crypto.randomUUID())
         .setIssuedAt(iat)
         .setExpirationTime(iat + ttlSeconds)
         .sign(encoder.encode(secret.secret));

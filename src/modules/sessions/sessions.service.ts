@@ -5,12 +5,15 @@ import { AppError } from "../../lib/app-error.ts";
 import { toCents } from "../../lib/money.ts";
 import type { Flow } from "../flows/flows.store.ts";
 import type { FlowService } from "../flows/flows.service.ts";
-import { OTHER_REASON, normalizeReason, offerForReason, surveyStep } from "../flows/flow-steps.ts";
+import { normalizeReason } from "../flows/flow-steps.ts";
 import type { OfferConfig } from "../flows/flows.schemas.ts";
 import type { ApiKey } from "../keys/keys.store.ts";
 import type { KeyMode } from "../keys/keys.schemas.ts";
 import type { Workspace } from "../workspaces/workspaces.store.ts";
 import type { Session, SessionStore } from "./sessions.store.ts";
+import type { ResultTokens } from "./result-token.ts";
+import { walk, type FlowAction, type WalkResult } from "./flow-walk.ts";
+import { currentState } from "./session-state.ts";
 import type { Environment, FinalOutcome, SessionContext, SessionSource } from "./sessions.schemas.ts";
 
 export interface StartSessionInput {
@@ -45,19 +48,19 @@ function sessionIdOf(hex: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/** The state as a reader should see it: an open session past its expiry is expired. */
+/** The one state rule (session-state.ts) for a session read without it (the dashboard's search). */
 export function withEffectiveState(session: Session, now: number): Session {
-  if ((session.state === "created" || session.state === "opened") && now > session.expiresAt) return { ...session, state: "expired" };
-  return session;
+  const state = currentState(session.state, session.expiresAt, now);
+  return state === session.state ? session : { ...session, state };
 }
 
-export function createSessionService(deps: { sessionStore: SessionStore; flowService: FlowService; clock: Clock }) {
-  const { sessionStore, flowService, clock } = deps;
+export function createSessionService(deps: { sessionStore: SessionStore; flowService: FlowService; resultTokens: ResultTokens; clock: Clock }) {
+  const { sessionStore, flowService, resultTokens, clock } = deps;
 
   /** The flow and the published version a new session runs. */
   async function resolveFlow(workspaceId: string, flowId?: string | null): Promise<{ id: string; version: number }> {
     if (flowId) {
-      const flow = await flowService.getRef(workspaceId, flowId);
+      const flow = await flowService.getRef(workspaceId, flowId.toLowerCase());
       if (!flow) throw new AppError(404, "flowId: no such flow in this workspace");
       if (flow.status === "archived") throw new AppError(400, "flowId: this flow is archived");
       if (flow.version === null) throw new AppError(400, "flowId: this flow has no published version yet");
@@ -68,27 +71,44 @@ export function createSessionService(deps: { sessionStore: SessionStore; flowSer
     return { id: flow.id, version: flow.version };
   }
 
-  /** The state as a reader should see it: an open session past its expiry is expired. */
-  const effective = (session: Session) => withEffectiveState(session, clock.now());
-
+  // Ids are stored in lower case; RFC 9562 hex digits are case-insensitive, so any case finds the session.
   async function get(workspaceId: string, id: string): Promise<Session | null> {
-    const session = await sessionStore.findById(workspaceId, id);
-    return session ? effective(session) : null;
+    return sessionStore.findById(workspaceId, id.toLowerCase(), clock.now());
   }
 
-  return {
-    async start(workspace: Workspace, input: StartSessionInput): Promise<{ session: Session; linkToken: string }> {
+  /**
+   * Records the outcome once. Returns the stored session: a second submit (reload, back, double click)
+   * gets the first outcome, never a new one.
+   */
+  async function complete(session: Session, outcome: FinalOutcome, offer: OfferConfig | null): Promise<Session> {
+    const mrr = session.context.mrr;
+    const recoveredMrrCents = outcome === "saved" && typeof mrr === "number" ? toCents(mrr) : 0;
+    await sessionStore.complete(session.id, { outcome, offer, recoveredMrrCents, completedAt: clock.now() });
+    const stored = await get(session.workspaceId, session.id);
+    if (!stored) throw new AppError(404, "Session not found");
+    return stored;
+  }
+
+  /**
+   * A new session with a fresh link. A signed hosted URL (originKey) continues its one session instead: with a
+   * fresh link while it is open; once completed, with no link at all (linkToken null: show the outcome), so a
+   * reload never re-links or extends a decided session.
+   */
+  async function begin(workspace: Workspace, input: StartSessionInput): Promise<{ session: Session; linkToken: string | null }> {
       const flow = await resolveFlow(workspace.id, input.flowId);
       const now = clock.now();
       const expiresAt = now + workspace.linkTtlMinutes * 60_000;
-      // Reloading a signed hosted URL continues the same session with a fresh link.
       const continueExisting = async (existing: Session) => {
+        if (existing.state === "completed") return { session: existing, linkToken: null };
         const link = newLinkToken(existing.id);
-        await sessionStore.setLinkHash(existing.id, link.hash, Math.max(existing.expiresAt, expiresAt));
-        return { session: existing, linkToken: link.token };
+        const extended = Math.max(existing.expiresAt, expiresAt);
+        await sessionStore.setLinkHash(existing.id, link.hash, extended);
+        // The one state rule, applied to the new expiry.
+        const stored = existing.openedAt === null ? ("created" as const) : ("opened" as const);
+        return { session: { ...existing, expiresAt: extended, state: currentState(stored, extended, now) }, linkToken: link.token };
       };
       if (input.originKey) {
-        const existing = await sessionStore.findByOriginKey(input.originKey);
+        const existing = await sessionStore.findByOriginKey(input.originKey, now);
         if (existing) return continueExisting(existing);
       }
       // Time-ordered ids keep the primary-key index append-only on the hot insert path.
@@ -118,24 +138,35 @@ export function createSessionService(deps: { sessionStore: SessionStore; flowSer
         openedAt: null,
         completedAt: null,
         expiresAt,
+        resultToken: null,
       };
       try {
         await sessionStore.insert(session, { linkTokenHash: link.hash, originKey: input.originKey ?? null });
       } catch (error) {
         // Two opens of the same signed URL at once: the second loses the unique origin key and continues the first.
-        const winner = input.originKey ? await sessionStore.findByOriginKey(input.originKey) : null;
+        const winner = input.originKey ? await sessionStore.findByOriginKey(input.originKey, clock.now()) : null;
         if (winner) return continueExisting(winner);
         throw error;
       }
       return { session, linkToken: link.token };
+  }
+
+  return {
+    /** A new session and its link. */
+    async start(workspace: Workspace, input: Omit<StartSessionInput, "originKey">): Promise<{ session: Session; linkToken: string }> {
+      const { session, linkToken } = await begin(workspace, { ...input, originKey: null });
+      return { session, linkToken: linkToken! };
     },
+
+    /** The one session of a signed hosted URL: new, continued with a fresh link, or (once completed) no link. */
+    startOrContinue: (workspace: Workspace, input: StartSessionInput & { originKey: string }) => begin(workspace, input),
 
     async findByLinkToken(token: string): Promise<Session | null> {
       const parts = LINK_TOKEN_RE.exec(token);
       if (!parts) return null;
-      const found = await sessionStore.findWithLinkHash(sessionIdOf(parts[1]));
+      const found = await sessionStore.findWithLinkHash(sessionIdOf(parts[1]), clock.now());
       if (!found?.linkTokenHash || !safeEqual(found.linkTokenHash, sha256Hex(parts[2]))) return null;
-      return effective(found.session);
+      return found.session;
     },
 
     get,
@@ -155,48 +186,40 @@ export function createSessionService(deps: { sessionStore: SessionStore; flowSer
       if (session.state === "created" || session.state === "opened") await sessionStore.markOfferShown(session.id, kind, clock.now());
     },
 
+    /** Records an expiry the state rule found (the row catches up with what every read already says). */
     async markExpired(session: Session): Promise<void> {
-      await sessionStore.markExpired(session.id);
+      if (session.state === "expired") await sessionStore.markExpired(session.id, clock.now());
     },
 
-    /** Records the survey answer and moves to the matched offer, or straight to confirmation. */
-    async answerSurvey(session: Session, flow: Flow, reasonInput: string | null, feedbackInput: string | null) {
-      const survey = surveyStep(flow);
-      const options = (survey?.config.options ?? []).map(normalizeReason);
-      const reason = reasonInput ? normalizeReason(reasonInput) : null;
-      if (reason !== null && !options.includes(reason))
-        throw new AppError(400, "reason: choose one of the listed reasons", "unknown_reason");
-      const feedback = feedbackInput?.trim() ? feedbackInput.trim().slice(0, 2000) : null;
-      if (reason === OTHER_REASON && !feedback)
-        throw new AppError(400, "feedback: tell us a little about your reason", "feedback_required");
-      const next = offerForReason(flow, reason) ? "offer" : "confirm";
-      await sessionStore.saveProgress(session.id, next, reason, feedback);
+    /** Applies a subscriber's action (see flow-walk.ts) and stores the result; returns it with the session after it. */
+    async act(session: Session, flow: Flow, action: FlowAction): Promise<{ result: WalkResult; session: Session }> {
+      const result = walk(flow.steps, session, action);
+      switch (result.kind) {
+        case "move":
+          await sessionStore.saveProgress(session.id, result.step, result.reason, result.feedback);
+          return { result, session: { ...session, step: result.step, reason: result.reason, feedback: result.feedback } };
+        case "finish":
+          return { result, session: await complete(session, result.outcome, result.offer) };
+        default:
+          return { result, session };
+      }
     },
 
-    async declineOffer(session: Session): Promise<void> {
-      await sessionStore.saveProgress(session.id, "confirm", session.reason, session.feedback);
-    },
-
-    /** Back to the survey (the subscriber wants to change the answer). */
-    async restart(session: Session): Promise<void> {
-      await sessionStore.saveProgress(session.id, "survey", session.reason, session.feedback);
-    },
+    complete,
 
     /**
-     * Records the outcome once. Returns the stored session: a second submit (reload, back, double click)
-     * gets the first outcome, never a new one.
+     * The result token of a completed session: signed on its first redirect and stored, then reused by every
+     * reload and double submit, so one outcome has one token (and one jti) for the integrator to accept once.
      */
-    async complete(session: Session, outcome: FinalOutcome, offer: OfferConfig | null): Promise<Session> {
-      const mrr = session.context.mrr;
-      const recoveredMrrCents = outcome === "saved" && typeof mrr === "number" ? toCents(mrr) : 0;
-      await sessionStore.complete(session.id, { outcome, offer, recoveredMrrCents, completedAt: clock.now() });
-      const stored = await sessionStore.findById(session.workspaceId, session.id);
-      if (!stored) throw new AppError(404, "Session not found");
-      return stored;
+    async resultToken(session: Session): Promise<string> {
+      if (session.state !== "completed") throw new AppError(409, "The session has no outcome yet");
+      if (session.resultToken) return session.resultToken;
+      const token = await resultTokens.sign(session);
+      return (await sessionStore.keepResultToken(session.id, token)) ?? token;
     },
 
     async listRecent(workspaceId: string, environment: Environment, limit = 100): Promise<Session[]> {
-      return (await sessionStore.listRecent(workspaceId, environment, limit)).map(effective);
+      return sessionStore.listRecent(workspaceId, environment, limit, clock.now());
     },
   };
 }

@@ -4,6 +4,7 @@ import { writeQueueFor } from "../../db/write-queue.ts";
 import type { OfferConfig } from "../flows/flows.schemas.ts";
 import type { Environment, FinalOutcome, Metadata, Outcome, SessionContext, SessionSource, SessionState, SessionStep } from "./sessions.schemas.ts";
 import { sessionFacts, type AnalyticsStore } from "../analytics/analytics.store.ts";
+import { currentStateSql } from "./session-state.ts";
 
 export interface Session {
   id: string;
@@ -31,6 +32,8 @@ export interface Session {
   openedAt: number | null;
   completedAt: number | null;
   expiresAt: number;
+  /** The result token the completed session first redirected with; every later redirect reuses it. */
+  resultToken: string | null;
 }
 
 export interface SessionRow {
@@ -57,6 +60,7 @@ export interface SessionRow {
   opened_at: number | null;
   completed_at: number | null;
   expires_at: number;
+  result_token: string | null;
 }
 
 export const toSession = (r: SessionRow): Session => ({
@@ -83,6 +87,7 @@ export const toSession = (r: SessionRow): Session => ({
   openedAt: r.opened_at,
   completedAt: r.completed_at,
   expiresAt: r.expires_at,
+  resultToken: r.result_token,
 });
 
 export interface Completion {
@@ -92,9 +97,14 @@ export interface Completion {
   completedAt: number;
 }
 
+// The raw columns, for a reader that applies the state rule in TypeScript (withEffectiveState: dashboard search).
 export const COLUMNS = `id, workspace_id, flow_id, flow_version, source, customer_id, subscription_id, environment, context, metadata,
   return_url, csrf_token, state, step, outcome, reason, feedback, offer, recovered_mrr_cents, created_at, opened_at,
-  completed_at, expires_at`;
+  completed_at, expires_at, result_token`;
+// This store never reads the state column raw: the first parameter of every select is `now`, for the one state rule.
+const READ_COLUMNS = `id, workspace_id, flow_id, flow_version, source, customer_id, subscription_id, environment, context, metadata,
+  return_url, csrf_token, ${currentStateSql()} as state, step, outcome, reason, feedback, offer, recovered_mrr_cents,
+  created_at, opened_at, completed_at, expires_at, result_token`;
 
 /** What the store needs of the analytics rollups: every write that changes what a session counts goes through it. */
 export type RollupHook = Pick<AnalyticsStore, "apply" | "track">;
@@ -108,12 +118,13 @@ export function createSessionStore({ db, rollups }: { db: Database; rollups: Rol
        metadata, return_url, link_token_hash, origin_key, csrf_token, reason, created_at, expires_at)
      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const byId = db.query(`select ${COLUMNS} from sessions where id = ? and workspace_id = ?`);
-  const byIdWithLink = db.query(`select ${COLUMNS}, link_token_hash from sessions where id = ?`);
-  const byOriginKey = db.query(`select ${COLUMNS} from sessions where origin_key = ?`);
+  const byId = db.query(`select ${READ_COLUMNS} from sessions where id = ? and workspace_id = ?`);
+  const byIdWithLink = db.query(`select ${READ_COLUMNS}, link_token_hash from sessions where id = ?`);
+  const byOriginKey = db.query(`select ${READ_COLUMNS} from sessions where origin_key = ?`);
   const setLinkHash = db.query("update sessions set link_token_hash = ?, expires_at = ? where id = ?");
   const markOpened = db.query("update sessions set state = 'opened', opened_at = ? where id = ? and state = 'created'");
-  const markExpired = db.query("update sessions set state = 'expired' where id = ? and state in ('created', 'opened')");
+  // Writes down what the state rule already says, so the raw row agrees too; readers never depend on it.
+  const markExpired = db.query(`update sessions set state = 'expired' where id = ? and ${currentStateSql()} = 'expired' and state <> 'expired'`);
   const offerShown = db.query(
     `insert into session_offers_shown (session_id, kind, shown_at) values (?, ?, ?)
      on conflict do update set kind = excluded.kind, shown_at = excluded.shown_at where kind != excluded.kind`,
@@ -127,8 +138,11 @@ export function createSessionStore({ db, rollups }: { db: Database; rollups: Rol
      where id = ? and state in ('created', 'opened')`,
   );
   const recent = db.query(
-    `select ${COLUMNS} from sessions where workspace_id = ? and environment = ? order by created_at desc, id desc limit ?`,
+    `select ${READ_COLUMNS} from sessions where workspace_id = ? and environment = ? order by created_at desc, id desc limit ?`,
   );
+  // Only the first token sticks: two racing redirects of one completion both end up with the winner's.
+  const setResultToken = db.query("update sessions set result_token = ? where id = ? and state = 'completed' and result_token is null");
+  const resultTokenOf = db.query("select result_token from sessions where id = ?");
 
   return {
     async insert(session: Session, keys: { linkTokenHash: string | null; originKey: string | null }): Promise<void> {
@@ -171,17 +185,17 @@ export function createSessionStore({ db, rollups }: { db: Database; rollups: Rol
       });
     },
     /** Scoped to the workspace: another workspace's id is simply not found. */
-    async findById(workspaceId: string, id: string): Promise<Session | null> {
-      const row = byId.get(id, workspaceId) as SessionRow | null;
+    async findById(workspaceId: string, id: string, now: number): Promise<Session | null> {
+      const row = byId.get(now, id, workspaceId) as SessionRow | null;
       return row ? toSession(row) : null;
     },
     /** The session and the hash of its current link secret (compared by the caller in constant time). */
-    async findWithLinkHash(id: string): Promise<{ session: Session; linkTokenHash: string | null } | null> {
-      const row = byIdWithLink.get(id) as (SessionRow & { link_token_hash: string | null }) | null;
+    async findWithLinkHash(id: string, now: number): Promise<{ session: Session; linkTokenHash: string | null } | null> {
+      const row = byIdWithLink.get(now, id) as (SessionRow & { link_token_hash: string | null }) | null;
       return row ? { session: toSession(row), linkTokenHash: row.link_token_hash } : null;
     },
-    async findByOriginKey(key: string): Promise<Session | null> {
-      const row = byOriginKey.get(key) as SessionRow | null;
+    async findByOriginKey(key: string, now: number): Promise<Session | null> {
+      const row = byOriginKey.get(now, key) as SessionRow | null;
       return row ? toSession(row) : null;
     },
     async setLinkHash(id: string, hash: string, expiresAt: number): Promise<void> {
@@ -192,8 +206,8 @@ export function createSessionStore({ db, rollups }: { db: Database; rollups: Rol
     async markOpened(id: string, at: number): Promise<void> {
       await writes.enqueue(() => markOpened.run(at, id));
     },
-    async markExpired(id: string): Promise<void> {
-      await writes.enqueue(() => markExpired.run(id));
+    async markExpired(id: string, now: number): Promise<void> {
+      await writes.enqueue(() => markExpired.run(id, now));
     },
     async saveProgress(id: string, step: SessionStep, reason: string | null, feedback: string | null): Promise<boolean> {
       return writes.enqueue(() => rollups.track(id, () => progress.run(step, reason, feedback, id).changes > 0));
@@ -207,8 +221,13 @@ export function createSessionStore({ db, rollups }: { db: Database; rollups: Rol
     async markOfferShown(id: string, kind: string, at: number): Promise<void> {
       await writes.enqueue(() => rollups.track(id, () => offerShown.run(id, kind, at)));
     },
-    async listRecent(workspaceId: string, environment: Environment, limit: number): Promise<Session[]> {
-      return (recent.all(workspaceId, environment, limit) as SessionRow[]).map(toSession);
+    async listRecent(workspaceId: string, environment: Environment, limit: number, now: number): Promise<Session[]> {
+      return (recent.all(now, workspaceId, environment, limit) as SessionRow[]).map(toSession);
+    },
+    /** Keeps the first result token of a completed session; returns the one that is stored. */
+    async keepResultToken(id: string, token: string): Promise<string | null> {
+      await writes.enqueue(() => setResultToken.run(token, id));
+      return (resultTokenOf.get(id) as { result_token: string | null } | null)?.result_token ?? null;
     },
   };
 }
