@@ -1,10 +1,12 @@
 // Wire schemas for the RetainRabbit-compatible endpoints: request bodies, queries and { data } envelopes.
 import { z } from "zod";
+import { freeText, plainText } from "../../lib/text.ts";
 import { flowDetailSchema, flowSummarySchema } from "../flows/flows.schemas.ts";
 import {
   contextSchema,
   environmentSchema,
   metadataSchema,
+  noConflictingAliases,
   outcomeSchema,
   sessionStateSchema,
   statsWindowSchema,
@@ -17,21 +19,23 @@ export const idParams = z.object({ id: z.string() });
 
 export const startSessionBody = z.object(
   {
-    customerId: z
-      .string({ error: (issue) => (issue.input === undefined ? "is required" : "must be a string") })
-      .trim()
-      .min(1, "is required")
-      .max(200, "must be at most 200 characters")
-      .describe("Your customer's id (alias: userId)"),
-    subscriptionId: z.string().trim().max(200, "must be at most 200 characters").optional(),
-    reason: z.string().trim().max(200, "must be at most 200 characters").optional().describe("A reason already known, e.g. from your own UI"),
+    customerId: plainText(
+      z
+        .string({ error: (issue) => (issue.input === undefined ? "is required" : "must be a string") })
+        .trim()
+        .min(1, "is required")
+        .max(200, "must be at most 200 characters"),
+    ).describe("Your customer's id (alias: userId)"),
+    userId: z.unknown().optional().describe("Alias of customerId"),
+    subscriptionId: plainText(z.string().trim().max(200, "must be at most 200 characters")).optional(),
+    reason: freeText(z.string().trim().max(200, "must be at most 200 characters")).optional().describe("A reason already known, e.g. from your own UI"),
     flowId: z.uuid("must be a uuid").optional().describe("A flow of this workspace; the default flow when omitted"),
     context: contextSchema.optional(),
     metadata: metadataSchema.optional().describe("Flat object of string/number/boolean/null values"),
   },
   // The route's alias transform cannot reject a non-object body (it runs before the key check), so the schema does.
   { error: "Request body must be a JSON object" },
-);
+).superRefine(noConflictingAliases([["userId", "customerId"]]));
 export type StartSessionBody = z.infer<typeof startSessionBody>;
 
 export const statsQuery = z.object({

@@ -50,7 +50,7 @@ export function createRetainrabbitService(deps: {
 
     async getFlow(workspace: Workspace, flowId: string) {
       // A malformed id cannot be anyone's flow: the same 404 as a missing one.
-      const flow = isUuid(flowId) ? await flowService.get(workspace.id, flowId) : null;
+      const flow = isUuid(flowId) ? await flowService.get(workspace.id, flowId.toLowerCase()) : null;
       if (!flow) throw flowNotFound();
       // Stored steps passed validation field by field (strict schemas), so nothing else rides along.
       return toFlowDetail(flow, `${publicUrl}/flow/${workspace.id}/${flow.id}`);

@@ -7,14 +7,7 @@ import { AppError } from "../../lib/app-error.ts";
 import { idempotency } from "../../http/idempotency.ts";
 import { BOTH_KEYS, errors, responses } from "../../http/openapi-docs.ts";
 import { checked } from "../../http/validation.ts";
-import { cancelLinkBody, cancelLinkResponse, diagnosticsSchema, resultBody, resultPayloadSchema, sessionIdParams } from "./retentbase.schemas.ts";
-
-// The guide spells fields both ways; accept the snake_case forms as aliases.
-const ALIASES: [string, string][] = [
-  ["user_id", "userId"],
-  ["return_url", "returnUrl"],
-  ["flow_id", "flowId"],
-];
+import { CANCEL_LINK_ALIASES, cancelLinkBody, cancelLinkResponse, diagnosticsSchema, resultBody, resultPayloadSchema, sessionIdParams } from "./retentbase.schemas.ts";
 
 export function retentbaseRoutes(deps: Deps) {
   const { retentbaseService: retentbase, keyService, rateLimiter, clientIp } = deps;
@@ -44,7 +37,7 @@ export function retentbaseRoutes(deps: Deps) {
       transform({ body }) {
         if (body && typeof body === "object" && !Array.isArray(body)) {
           const b = body as Record<string, unknown>;
-          for (const [from, to] of ALIASES) if (b[to] === undefined && b[from] !== undefined) b[to] = b[from];
+          for (const [from, to] of CANCEL_LINK_ALIASES) if (b[to] === undefined && b[from] !== undefined) b[to] = b[from];
         }
       },
       body: checked(cancelLinkBody),
@@ -80,6 +73,14 @@ export function retentbaseRoutes(deps: Deps) {
           }),
         },
       },
+    )
+    // The guide's table: an empty id is a 400 naming it, not a 404 for an unknown route.
+    .get(
+      "/api/v1/cancel-sessions/",
+      () => {
+        throw new AppError(400, "Missing session_id");
+      },
+      { apiKey: "read", detail: { hide: true } },
     )
     .get(
       "/api/v1/cancel-sessions/:session_id",

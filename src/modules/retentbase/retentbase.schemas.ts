@@ -1,15 +1,35 @@
 // Wire schemas for the RetentBase-compatible endpoints.
 import { z } from "zod";
-import { contextSchema, environmentSchema, metadataSchema, outcomeSchema, sessionStateSchema } from "../sessions/sessions.schemas.ts";
+import { plainText } from "../../lib/text.ts";
+import {
+  contextSchema,
+  environmentSchema,
+  metadataSchema,
+  noConflictingAliases,
+  outcomeSchema,
+  sessionStateSchema,
+} from "../sessions/sessions.schemas.ts";
 
-export const cancelLinkBody = z.object({
-  userId: z.string().trim().min(1, "is required").max(200).describe("Your stable user identifier (alias: user_id)"),
-  returnUrl: z.string().max(2000).optional().describe("Override callback URL; must be allowlisted (alias: return_url)"),
-  environment: environmentSchema.optional(),
-  context: contextSchema.optional(),
-  metadata: metadataSchema.optional().describe("Flat object of string/number/boolean/null values"),
-  flowId: z.uuid().optional().describe("A flow of this workspace; the default flow when omitted"),
-});
+/** The guide spells these fields both ways: [snake_case alias, camelCase name]. */
+export const CANCEL_LINK_ALIASES = [
+  ["user_id", "userId"],
+  ["return_url", "returnUrl"],
+  ["flow_id", "flowId"],
+] as const;
+
+export const cancelLinkBody = z
+  .object({
+    userId: plainText(z.string().trim().min(1, "is required").max(200)).describe("Your stable user identifier (alias: user_id)"),
+    user_id: z.unknown().optional().describe("Alias of userId"),
+    returnUrl: plainText(z.string().max(2000)).optional().describe("Override callback URL; must be allowlisted (alias: return_url)"),
+    return_url: z.unknown().optional().describe("Alias of returnUrl"),
+    environment: environmentSchema.optional(),
+    context: contextSchema.optional(),
+    metadata: metadataSchema.optional().describe("Flat object of string/number/boolean/null values"),
+    flowId: z.uuid().optional().describe("A flow of this workspace; the default flow when omitted (alias: flow_id)"),
+    flow_id: z.unknown().optional().describe("Alias of flowId"),
+  })
+  .superRefine(noConflictingAliases(CANCEL_LINK_ALIASES));
 export type CancelLinkBody = z.infer<typeof cancelLinkBody>;
 
 export const cancelLinkResponse = z.object({
