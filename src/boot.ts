@@ -3,7 +3,7 @@
 // outside world (a mailer, a Stripe client, a scheduler) means: an option in BootOptions, a line in createDeps,
 // and, if it holds resources, a closer in `onClose`. Nothing else constructs services.
 import type { Database } from "bun:sqlite";
-import type { Config } from "./config.ts";
+import { ConfigError, type Config } from "./config.ts";
 import { openDatabase, closeDatabase } from "./db/open.ts";
 import { migrate } from "./db/migrate.ts";
 import { migrations } from "./db/migrations/index.ts";
@@ -214,9 +214,22 @@ export interface Booted {
   close(): Promise<void>;
 }
 
+/** Opens the configured database; a folder that cannot be made or written is a configuration error naming it. */
+function openDatabaseFor(config: Readonly<Config>): Database {
+  try {
+    return openDatabase(config.dbPath);
+  } catch (error) {
+    if (config.dbPath === ":memory:") throw error;
+    const code = (error as { code?: string }).code ?? "error";
+    throw new ConfigError(
+      `Invalid HOLDFAST_DATA_DIR: cannot open ${config.dbPath} (${code}); the folder must exist or be creatable, and be writable by this user`,
+    );
+  }
+}
+
 export async function openApp(options: BootOptions): Promise<Booted> {
   const { config } = options;
-  const db = openDatabase(config.dbPath);
+  const db = openDatabaseFor(config);
   const closers: (() => void | Promise<void>)[] = [];
   try {
     const migrationsApplied = migrate(db);

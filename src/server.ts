@@ -1,7 +1,8 @@
 // Starts the HTTP server on the configured port and shuts it down gracefully on SIGTERM/SIGINT.
+import path from "node:path";
 import { openApp, type Booted } from "./boot.ts";
-import { loadConfig, type Config } from "./config.ts";
-import { createLogger } from "./http/logger.ts";
+import { ConfigError, loadConfig, type Config } from "./config.ts";
+import { createLogger, type Logger } from "./http/logger.ts";
 import { VERSION } from "./lib/version.ts";
 import { announceSetup } from "./modules/auth/auth.routes.ts";
 
@@ -20,7 +21,14 @@ export function listen(booted: Pick<Booted, "fetch">, port: number, hostname: st
 export async function serve(config: Readonly<Config> = loadConfig()): Promise<void> {
   const logger = createLogger(config.logLevel);
   const booted = await openApp({ config, logger });
-  const server = listen(booted, config.port, config.host);
+  let server: ReturnType<typeof listen>;
+  try {
+    server = listen(booted, config.port, config.host);
+  } catch (error) {
+    await booted.close();
+    throw listenError(error, config);
+  }
+  if (process.stdout.isTTY) await printHint(booted, config, `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${server.port}`, logger);
   logger.info("holdfast started", {
     version: VERSION,
     url: `http://${config.host}:${server.port}`,
@@ -49,4 +57,35 @@ export async function serve(config: Readonly<Config> = loadConfig()): Promise<vo
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+/** Why the server could not listen, naming the variable to change (not a bare EINVAL). */
+export function listenError(error: unknown, config: Readonly<Config>): Error {
+  const code = (error as { code?: string }).code;
+  if (code === "EADDRINUSE") return new ConfigError(`Invalid PORT: ${config.port} is already in use; set PORT to a free port`);
+  if (code === "EACCES") return new ConfigError(`Invalid PORT: ${config.port} needs privileges this user lacks; use a port above 1023`);
+  if (code === "EINVAL" || code === "EADDRNOTAVAIL" || code === "ENOTFOUND")
+    return new ConfigError(`Invalid HOST: ${config.host} is not an address of this machine (${code}); use 0.0.0.0 (all), 127.0.0.1 (this machine only) or one of its addresses`);
+  return error as Error;
+}
+
+/** A few human lines for someone who just ran `npm start` in a terminal (the JSON log line stays as it is). */
+async function printHint(booted: Booted, config: Readonly<Config>, url: string, logger: Logger): Promise<void> {
+  const workspaces = await booted.deps.workspaceService.list();
+  const lines = [
+    "",
+    `  Holdfast ${VERSION} is listening on ${url}`,
+    `  API reference:  ${url}/swagger`,
+    `  Health:         ${url}/api/health`,
+  ];
+  if (workspaces.length === 0)
+    lines.push(
+      "",
+      "  No workspace yet. Create the first one (it prints its API keys and signing secret once):",
+      `    ${config.dataDir === path.resolve("data") ? "" : `HOLDFAST_DATA_DIR=${config.dataDir} `}npx holdfast workspace create --name "My app" \\`,
+      "      --default-return-url https://app.example.com/billing/cancelled",
+    );
+  lines.push("");
+  logger.flush();
+  process.stdout.write(`${lines.join("\n")}\n`);
 }

@@ -1,12 +1,16 @@
 // Argument parsing shared by the commands: node's parseArgs with friendly errors.
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { CliError } from "./context.ts";
+import { CliError, closest } from "./context.ts";
 
 export function parse<T extends NonNullable<ParseArgsConfig["options"]>>(args: string[], options: T) {
   try {
     return parseArgs({ args, options: { ...options, help: { type: "boolean", short: "h" } }, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new CliError((error as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ""));
+    const message = (error as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, "");
+    // Unknown option '--nmae' … → add the nearest real option.
+    const typed = /^Unknown option '(--[^']+)'/.exec(message)?.[1];
+    const guess = typed ? closest(typed, [...Object.keys(options), "help"].map((o) => `--${o}`)) : null;
+    throw new CliError(guess ? `${message.replace(/\. To specify a positional.*$/s, "")} (did you mean ${guess}?)` : message);
   }
 }
 
@@ -25,13 +29,13 @@ export function table(rows: Record<string, unknown>[], columns: string[]): strin
 }
 
 /**
- * The usage of a command group: on stdout with exit 0 when asked for, on stderr with exit 1 when the
+ * The usage of a command group: on stdout with exit 0 when asked for, on stderr with exit 2 (usage) when the
  * subcommand is missing; null when there is a subcommand to run.
  */
 export function groupUsage(sub: string | undefined, help: string, io: { out(t: string): void; err(t: string): void }): number | null {
   if (!sub) {
     io.err(help);
-    return 1;
+    return 2;
   }
   if (sub === "--help" || sub === "-h" || sub === "help") {
     io.out(help);

@@ -5,7 +5,7 @@ import { Database } from "bun:sqlite";
 import { loadConfig } from "../config.ts";
 import { ensurePrivateFile, openDatabase } from "../db/open.ts";
 import { parse } from "./args.ts";
-import { CliError, type Io } from "./context.ts";
+import { CliError, EXIT, type Io } from "./context.ts";
 
 export const BACKUP_HELP = `Usage:
   holdfast backup FILE
@@ -19,10 +19,10 @@ export async function backupCommand(args: string[], io: Io): Promise<number> {
   const target = positionals[0];
   if (!target) throw new CliError("backup needs a FILE to write (see holdfast backup --help)");
   const config = loadConfig(io.env);
-  if (!existsSync(config.dbPath)) throw new CliError(`No database at ${config.dbPath} (check HOLDFAST_DATA_DIR)`);
+  if (!existsSync(config.dbPath)) throw new CliError(`No database at ${config.dbPath} (check HOLDFAST_DATA_DIR)`, EXIT.failed);
   const destination = path.resolve(target);
-  if (existsSync(destination)) throw new CliError(`${destination} already exists; choose a new file`);
-  if (!existsSync(path.dirname(destination))) throw new CliError(`Folder ${path.dirname(destination)} does not exist`);
+  if (existsSync(destination)) throw new CliError(`${destination} already exists; choose a new file`, EXIT.failed);
+  if (!existsSync(path.dirname(destination))) throw new CliError(`Folder ${path.dirname(destination)} does not exist`, EXIT.failed);
   const db = openDatabase(config.dbPath);
   try {
     // The copy holds the signing secrets too: create it empty and owner-only first (VACUUM INTO accepts an

@@ -256,7 +256,15 @@ describe("workspace", () => {
       "--allow-return-url",
       "https://billing.example.com/return/",
     ]);
-    expect(out).toBe(`Updated workspace ${created.id} (Acme): plan advanced, access read_only`);
+    expect(out).toBe(
+      [
+        `Updated workspace ${created.id} (Acme):`,
+        "  plan: core → advanced",
+        "  access: active → read_only",
+        "  defaultReturnUrl: - → https://app.example.com/after-cancel",
+        "  allowedReturnUrls: (none) → https://app.example.com/, https://billing.example.com/return/",
+      ].join("\n"),
+    );
     const row = rawDb().query("select plan, access, default_return_url, allowed_return_urls from workspaces where id = ?").get(created.id);
     expect(row).toEqual({
       plan: "advanced",
@@ -400,7 +408,7 @@ describe("key", () => {
     expect(await run(["key", "create", "--scope", "read"])).toEqual({ code: 2, out: "", err: "holdfast: --workspace is required" });
     const unknown = "00000000-0000-4000-8000-000000000000";
     expect(await run(["key", "create", "--workspace", unknown, "--scope", "read"])).toEqual({
-      code: 2,
+      code: 1,
       out: "",
       err: `holdfast: No workspace with id ${unknown}`,
     });
@@ -486,7 +494,7 @@ describe("user", () => {
     });
     await ok(["user", "create", "--email", "a@example.com", "--password-stdin"], { stdin: password });
     expect(await run(["user", "create", "--email", "A@example.com", "--password-stdin"], { stdin: password })).toEqual({
-      code: 2,
+      code: 1,
       out: "",
       err: "holdfast: A user with email a@example.com already exists",
     });
@@ -519,23 +527,23 @@ describe("backup", () => {
     const dir = tempDir("hf-cli-backup-");
     const target = path.join(dir, "copy.db");
     expect(await run(["backup", target])).toEqual({
-      code: 2,
+      code: 1,
       out: "",
       err: `holdfast: No database at ${path.join(dataDir, "holdfast.db")} (check HOLDFAST_DATA_DIR)`,
     });
     await createWorkspace();
     writeFileSync(target, "precious");
-    expect(await run(["backup", target])).toEqual({ code: 2, out: "", err: `holdfast: ${target} already exists; choose a new file` });
+    expect(await run(["backup", target])).toEqual({ code: 1, out: "", err: `holdfast: ${target} already exists; choose a new file` });
     expect(await Bun.file(target).text()).toBe("precious");
     const nowhere = path.join(dir, "missing", "copy.db");
-    expect(await run(["backup", nowhere])).toEqual({ code: 2, out: "", err: `holdfast: Folder ${path.dirname(nowhere)} does not exist` });
+    expect(await run(["backup", nowhere])).toEqual({ code: 1, out: "", err: `holdfast: Folder ${path.dirname(nowhere)} does not exist` });
   });
 });
 
 describe("a command group without a subcommand", () => {
-  test.each(["workspace", "key", "user"])("holdfast %s prints its usage to stderr and exits 1", async (group) => {
+  test.each(["workspace", "key", "user"])("holdfast %s prints its usage to stderr and exits 2 (usage)", async (group) => {
     const r = await run([group]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.out).toBe("");
     expect(r.err).toContain(`holdfast ${group}`);
   });

@@ -2,7 +2,48 @@
 import { openApp, type Deps } from "../boot.ts";
 import { loadConfig } from "../config.ts";
 
-export class CliError extends Error {}
+/**
+ * The exit-code rule, one for every command: 0 done; 1 understood but not done (not found, refused, conflict,
+ * unhealthy); 2 usage (unknown command or option, a missing or invalid argument or value, a bad environment variable).
+ */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/** A command-line mistake (exit 2), or with `EXIT.failed` a refusal (exit 1). */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT.usage,
+  ) {
+    super(message);
+  }
+}
+
+/** The closest of `known` to `typed` (edit distance at most 2), for a "did you mean". */
+export function closest(typed: string, known: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestDistance = 3;
+  for (const candidate of known) {
+    const d = editDistance(typed.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = row;
+  }
+  return previous[b.length];
+}
+
+/** "Unknown <what>: <typed> (did you mean <x>?) (see <help>)". */
+export function unknown(what: string, typed: string, known: readonly string[], help: string): CliError {
+  const guess = closest(typed, known);
+  return new CliError(`Unknown ${what}: ${typed}${guess ? ` (did you mean ${guess}?)` : ""} (see ${help})`);
+}
 
 export interface Io {
   out(text: string): void;

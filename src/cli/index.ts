@@ -2,7 +2,7 @@
 import { ConfigError } from "../config.ts";
 import { AppError } from "../lib/app-error.ts";
 import { VERSION } from "../lib/version.ts";
-import { CliError, processIo, type Io } from "./context.ts";
+import { CliError, EXIT, processIo, unknown, type Io } from "./context.ts";
 import { workspaceCommand } from "./workspace.ts";
 import { keyCommand } from "./key.ts";
 import { userCommand } from "./user.ts";
@@ -32,7 +32,12 @@ Usage:
   holdfast stripe failed|replay …  Stripe webhook events that failed; apply one again
   holdfast --version
 
-Every command takes --help. The data directory comes from HOLDFAST_DATA_DIR (./data by default).`;
+Every command takes --help. The data directory comes from HOLDFAST_DATA_DIR (./data by default).
+
+Exit codes: 0 done; 1 not done (not found, refused, conflict, unhealthy); 2 usage (unknown command or
+option, a missing or invalid argument, a bad environment variable).`;
+
+const COMMANDS = ["serve", "workspace", "key", "user", "backup", "health", "help", "version", "--help", "--version"];
 
 const SERVE_HELP = `Usage:
   holdfast serve
@@ -52,6 +57,13 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
       case undefined:
       case "serve": {
         if (rest.includes("--help") || rest.includes("-h")) return io.out(SERVE_HELP), 0;
+        // Configuration is the environment's, one way for the server, the CLI and containers alike.
+        const flag = rest.find((a) => /^--(port|host|data-dir|public-url|cancel-url|rate-limit|log-level)(=|$)/.test(a));
+        if (flag) {
+          const name = flag.replace(/^--/, "").replace(/=.*$/, "");
+          const variable = name === "port" || name === "host" ? name.toUpperCase() : name === "log-level" ? "LOG_LEVEL" : `HOLDFAST_${name.toUpperCase().replace(/-/g, "_")}`;
+          throw new CliError(`serve takes no --${name}: set the environment variable ${variable} instead, e.g. ${variable}=… holdfast serve`);
+        }
         if (rest.length) throw new CliError(`Unexpected argument: ${rest[0]}`);
         const { serve } = await import("../server.ts");
         const { loadConfig } = await import("../config.ts");
@@ -90,14 +102,19 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
       case "cancellations":
         return await cancellationsCommand(rest, io);
       default:
-        throw new CliError(`Unknown command: ${command} (see holdfast --help)`);
+        throw unknown("command", command, COMMANDS, "holdfast --help");
     }
   } catch (error) {
-    if (error instanceof CliError || error instanceof ConfigError || error instanceof AppError) {
-      io.err(`holdfast: ${error.message}`);
-      return error instanceof AppError && error.status === 404 ? 1 : 2;
-    }
     io.err(`holdfast: ${(error as Error).message}`);
-    return 1;
+    return exitCodeFor(error);
   }
+}
+
+/** The one exit-code rule (see HELP): usage mistakes 2; everything understood but not done 1. */
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof CliError) return error.exitCode;
+  if (error instanceof ConfigError) return EXIT.usage;
+  // An invalid value is a usage mistake; not found, conflict and refusal are not done.
+  if (error instanceof AppError) return error.status === 400 ? EXIT.usage : EXIT.failed;
+  return EXIT.failed;
 }

@@ -1,6 +1,6 @@
 // holdfast key create | list | revoke
 import { groupUsage, parse, oneOf, table } from "./args.ts";
-import { CliError, withDeps, type Io } from "./context.ts";
+import { CliError, EXIT, unknown, withDeps, type Io } from "./context.ts";
 import { SCOPES } from "../modules/keys/keys.schemas.ts";
 
 export const KEY_HELP = `Usage:
@@ -23,7 +23,7 @@ export async function keyCommand(args: string[], io: Io): Promise<number> {
       const scope = oneOf("scope", values.scope, SCOPES);
       if (!scope) throw new CliError("--scope is required (read or read_write)");
       return withDeps(io, async (deps) => {
-        if (!(await deps.workspaceService.get(values.workspace!))) throw new CliError(`No workspace with id ${values.workspace}`);
+        if (!(await deps.workspaceService.get(values.workspace!))) throw new CliError(`No workspace with id ${values.workspace}`, EXIT.failed);
         const { key, secret } = await deps.keyService.create(values.workspace!, scope, values.test ? "test" : "live");
         if (values.json) io.out(JSON.stringify({ id: key.id, key: secret, scope: key.scope, mode: key.mode }, null, 2));
         else io.out(`Created ${key.mode} ${key.scope} key ${key.id}\n  key: ${secret}\nIt is shown once: store it now.`);
@@ -59,6 +59,6 @@ export async function keyCommand(args: string[], io: Io): Promise<number> {
       });
     }
     default:
-      throw new CliError(`Unknown key command: ${sub} (see holdfast key --help)`);
+      throw unknown("key command", sub, ["create", "list", "revoke"], "holdfast key --help");
   }
 }

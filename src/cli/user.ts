@@ -1,6 +1,6 @@
 // holdfast user create
 import { groupUsage, oneOf, parse } from "./args.ts";
-import { CliError, withDeps, type Io } from "./context.ts";
+import { CliError, EXIT, unknown, withDeps, type Io } from "./context.ts";
 import { ROLES } from "../modules/users/users.store.ts";
 
 export const USER_HELP = `Usage:
@@ -14,7 +14,7 @@ export async function userCommand(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
   const usage = groupUsage(sub, USER_HELP, io);
   if (usage !== null) return usage;
-  if (sub !== "create") throw new CliError(`Unknown user command: ${sub} (see holdfast user --help)`);
+  if (sub !== "create") throw unknown("user command", sub, ["create"], "holdfast user --help");
   const { values } = parse(rest, {
     email: { type: "string" },
     "password-stdin": { type: "boolean" },
@@ -26,7 +26,7 @@ export async function userCommand(args: string[], io: Io): Promise<number> {
   const role = oneOf("role", values.role, ROLES);
   if ((values.workspace === undefined) !== (role === undefined)) throw new CliError("--workspace and --role go together");
   return withDeps(io, async (deps) => {
-    if (values.workspace && !(await deps.workspaceService.get(values.workspace))) throw new CliError(`No workspace with id ${values.workspace}`);
+    if (values.workspace && !(await deps.workspaceService.get(values.workspace))) throw new CliError(`No workspace with id ${values.workspace}`, EXIT.failed);
     const existing = values.workspace ? await deps.userService.findByEmail(values.email!) : null;
     if (existing) {
       await deps.userService.addMembership(existing.id, values.workspace!, role!);

@@ -1,21 +1,25 @@
 // holdfast workspace create | update | list | rotate-secret
 import { groupUsage, parse, oneOf, table } from "./args.ts";
-import { CliError, withDeps, type Io } from "./context.ts";
+import { CliError, unknown, withDeps, type Io } from "./context.ts";
 import { ACCESSES, PLANS } from "../modules/workspaces/workspaces.schemas.ts";
+import type { Workspace } from "../modules/workspaces/workspaces.store.ts";
 
 export const WORKSPACE_HELP = `Usage:
   holdfast workspace create --name NAME [--plan core|advanced] [--default-return-url URL]
                             [--allow-return-url PREFIX]... [--display-name NAME] [--accent-color #RRGGBB]
-                            [--logo-url URL] [--json]
+                            [--logo-url URL] [--frame-ancestor ORIGIN]... [--json]
   holdfast workspace update ID [--name NAME] [--plan core|advanced] [--access active|read_only]
                             [--default-return-url URL] [--allow-return-url PREFIX]... [--display-name NAME]
-                            [--accent-color #RRGGBB] [--logo-url URL] [--link-ttl-minutes N]
+                            [--accent-color #RRGGBB] [--logo-url URL] [--frame-ancestor ORIGIN]...
+                            [--link-ttl-minutes N] [--json]
   holdfast workspace list [--json]
   holdfast workspace rotate-secret ID [--json]
 
 create prints the workspace id, a live and a test API key (both read_write) and the signing secret.
-Keys and the secret are shown once: store them now. --allow-return-url may be repeated; on update it
-replaces the list. rotate-secret keeps the previous secret valid for verifying tokens for 7 days.`;
+Keys and the secret are shown once: store them now. --allow-return-url and --frame-ancestor may be
+repeated; on update each replaces its list. --logo-url is an https URL or a path on this server;
+--frame-ancestor is an origin only (https://app.example.com[:port]) allowed to embed the hosted pages.
+update prints each field it changed. rotate-secret keeps the previous secret verifying for 7 days.`;
 
 const shared = {
   name: { type: "string" },
@@ -25,8 +29,24 @@ const shared = {
   "display-name": { type: "string" },
   "accent-color": { type: "string" },
   "logo-url": { type: "string" },
+  "frame-ancestor": { type: "string", multiple: true },
   json: { type: "boolean" },
 } as const;
+
+// What `workspace update` reports and `list --json` prints: timestamps as ISO 8601, as the API writes them.
+const CHANGEABLE = ["name", "plan", "access", "defaultReturnUrl", "allowedReturnUrls", "frameAncestors", "displayName", "accentColor", "logoUrl", "linkTtlMinutes"] as const;
+
+function show(value: unknown): string {
+  if (value === null || value === undefined) return "-";
+  return Array.isArray(value) ? (value.length ? value.join(", ") : "(none)") : String(value);
+}
+
+/** One line per field that differs: "  plan: core → advanced". */
+export function describeChanges(before: Workspace, after: Workspace): string[] {
+  return CHANGEABLE.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k])).map((k) => `  ${k}: ${show(before[k])} → ${show(after[k])}`);
+}
+
+const withIsoTimes = (w: Workspace) => ({ ...w, createdAt: new Date(w.createdAt).toISOString(), updatedAt: new Date(w.updatedAt).toISOString() });
 
 export async function workspaceCommand(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
@@ -47,6 +67,7 @@ export async function workspaceCommand(args: string[], io: Io): Promise<number> 
           displayName: values["display-name"],
           accentColor: values["accent-color"],
           logoUrl: values["logo-url"],
+          frameAncestors: values["frame-ancestor"],
         });
         const live = await deps.keyService.create(workspace.id, "read_write", "live");
         const test = await deps.keyService.create(workspace.id, "read_write", "test");
@@ -85,6 +106,7 @@ export async function workspaceCommand(args: string[], io: Io): Promise<number> 
       const ttl = values["link-ttl-minutes"];
       if (ttl !== undefined && !/^\d+$/.test(ttl)) throw new CliError("--link-ttl-minutes must be a whole number");
       return withDeps(io, async (deps) => {
+        const before = await deps.workspaceService.get(id);
         const ws = await deps.workspaceService.update(id, {
           name: values.name,
           plan: oneOf("plan", values.plan, PLANS),
@@ -94,10 +116,13 @@ export async function workspaceCommand(args: string[], io: Io): Promise<number> 
           displayName: values["display-name"],
           accentColor: values["accent-color"],
           logoUrl: values["logo-url"],
+          frameAncestors: values["frame-ancestor"],
           linkTtlMinutes: ttl === undefined ? undefined : Number(ttl),
         });
-        if (values.json) io.out(JSON.stringify(ws, null, 2));
-        else io.out(`Updated workspace ${ws.id} (${ws.name}): plan ${ws.plan}, access ${ws.access}`);
+        const changes = before ? describeChanges(before, ws) : [];
+        if (values.json) io.out(JSON.stringify(withIsoTimes(ws), null, 2));
+        else if (changes.length === 0) io.out(`Workspace ${ws.id} (${ws.name}) unchanged`);
+        else io.out([`Updated workspace ${ws.id} (${ws.name}):`, ...changes].join("\n"));
         return 0;
       });
     }
@@ -106,7 +131,7 @@ export async function workspaceCommand(args: string[], io: Io): Promise<number> 
       if (values.help) return io.out(WORKSPACE_HELP), 0;
       return withDeps(io, async (deps) => {
         const all = await deps.workspaceService.list();
-        if (values.json) io.out(JSON.stringify(all, null, 2));
+        if (values.json) io.out(JSON.stringify(all.map(withIsoTimes), null, 2));
         else io.out(table(all.map((w) => ({ ...w, defaultReturnUrl: w.defaultReturnUrl })), ["id", "name", "plan", "access", "defaultReturnUrl"]));
         return 0;
       });
@@ -124,6 +149,6 @@ export async function workspaceCommand(args: string[], io: Io): Promise<number> 
       });
     }
     default:
-      throw new CliError(`Unknown workspace command: ${sub} (see holdfast workspace --help)`);
+      throw unknown("workspace command", sub, ["create", "update", "list", "rotate-secret"], "holdfast workspace --help");
   }
 }

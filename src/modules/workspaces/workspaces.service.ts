@@ -1,24 +1,13 @@
 // Workspaces: creation (with a signing secret and the default flow), changes, and secret rotation.
 import type { Clock } from "../../lib/clock.ts";
 import { randomSecret, randomToken, uuid } from "../../lib/crypto.ts";
-import { isAllowlisted, parseReturnUrl } from "../../lib/return-url.ts";
+import { isAllowlisted } from "../../lib/return-url.ts";
 import { AppError } from "../../lib/app-error.ts";
 import type { FlowService } from "../flows/flows.service.ts";
 import type { SigningSecret, Workspace, WorkspaceStore } from "./workspaces.store.ts";
-import { ACCESSES, PLANS, type Access, type Plan } from "./workspaces.schemas.ts";
+import { parseWorkspaceInput, type Access, type Plan, type WorkspaceInput } from "./workspaces.schemas.ts";
 
-export interface WorkspaceInput {
-  name?: string;
-  plan?: Plan;
-  access?: Access;
-  defaultReturnUrl?: string | null;
-  allowedReturnUrls?: string[];
-  frameAncestors?: string[];
-  displayName?: string | null;
-  accentColor?: string | null;
-  logoUrl?: string | null;
-  linkTtlMinutes?: number;
-}
+export type { WorkspaceInput };
 
 /** A read-only workspace (its Holdfast subscription lapsed) may read but not start sessions. */
 export function assertWritable(workspace: Workspace): void {
@@ -38,26 +27,9 @@ export function resolveReturnUrl(workspace: Workspace, requested: string | undef
   return workspace.defaultReturnUrl;
 }
 
-/** Throws a 400 naming the first invalid field (the API's and the dashboard's one rule set). */
+/** Throws a 400 naming the first invalid field: the one workspace schema (workspaces.schemas.ts), for the dashboard. */
 export function validateWorkspaceInput(input: WorkspaceInput): void {
-  if (input.name !== undefined && (input.name.trim().length < 1 || input.name.length > 200))
-    throw new AppError(400, "name must be 1 to 200 characters");
-  if (input.plan !== undefined && !PLANS.includes(input.plan)) throw new AppError(400, `plan must be ${PLANS.join(" or ")}`);
-  if (input.access !== undefined && !ACCESSES.includes(input.access))
-    throw new AppError(400, `access must be ${ACCESSES.join(" or ")}`);
-  if (input.defaultReturnUrl && !parseReturnUrl(input.defaultReturnUrl))
-    throw new AppError(400, "defaultReturnUrl must be an https URL (http only for localhost)");
-  for (const prefix of input.allowedReturnUrls ?? [])
-    if (!parseReturnUrl(prefix))
-      throw new AppError(400, `allowedReturnUrls: ${JSON.stringify(prefix)} must be an https URL prefix (http only for localhost)`);
-  for (const origin of input.frameAncestors ?? [])
-    if (!parseReturnUrl(origin)) throw new AppError(400, "frameAncestors must be https origins");
-  if (input.accentColor && !/^#[0-9a-fA-F]{6}$/.test(input.accentColor))
-    throw new AppError(400, "accentColor must be a hex colour like #4f46e5");
-  if (input.logoUrl && !parseReturnUrl(input.logoUrl) && !input.logoUrl.startsWith("/"))
-    throw new AppError(400, "logoUrl must be an https URL or a path on this server");
-  if (input.linkTtlMinutes !== undefined && (!Number.isInteger(input.linkTtlMinutes) || input.linkTtlMinutes < 1 || input.linkTtlMinutes > 7 * 24 * 60))
-    throw new AppError(400, "linkTtlMinutes must be a whole number from 1 to 10080");
+  parseWorkspaceInput(input);
 }
 
 function newSecret(workspaceId: string, now: number): SigningSecret {
@@ -67,12 +39,13 @@ function newSecret(workspaceId: string, now: number): SigningSecret {
 export function createWorkspaceService(deps: { workspaceStore: WorkspaceStore; flowService: FlowService; clock: Clock; graceMs: number }) {
   const { workspaceStore, flowService, clock } = deps;
   return {
-    async create(input: WorkspaceInput & { name: string }): Promise<{ workspace: Workspace; signingSecret: SigningSecret }> {
-      validateWorkspaceInput(input);
+    async create(raw: WorkspaceInput & { name: string }): Promise<{ workspace: Workspace; signingSecret: SigningSecret }> {
+      const input = parseWorkspaceInput(raw);
+      if (input.name === undefined) throw new AppError(400, "name is required");
       const now = clock.now();
       const workspace: Workspace = {
         id: uuid(),
-        name: input.name.trim(),
+        name: input.name,
         plan: input.plan ?? "core",
         access: input.access ?? "active",
         defaultReturnUrl: input.defaultReturnUrl ?? null,
@@ -91,8 +64,8 @@ export function createWorkspaceService(deps: { workspaceStore: WorkspaceStore; f
       return { workspace, signingSecret };
     },
 
-    async update(id: string, input: WorkspaceInput): Promise<Workspace> {
-      validateWorkspaceInput(input);
+    async update(id: string, raw: WorkspaceInput): Promise<Workspace> {
+      const input = parseWorkspaceInput(raw);
       const current = await workspaceStore.findById(id);
       if (!current) throw new AppError(404, `No workspace with id ${id}`);
       const defined = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
