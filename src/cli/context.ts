@@ -1,5 +1,5 @@
 // What every CLI command gets: validated config, the migrated database, the services, and output helpers.
-import { openApp, type Deps } from "../boot.ts";
+import type { Deps } from "../boot.ts";
 import { loadConfig } from "../config.ts";
 
 /**
@@ -65,7 +65,10 @@ export const processIo: Io = {
 };
 
 export async function withDeps<T>(io: Io, fn: (deps: Deps) => Promise<T>): Promise<T> {
-  const booted = await openApp({ config: loadConfig(io.env) });
+  const config = loadConfig(io.env);
+  // Loaded on demand: --help, version and health never pay for the services (or the HTTP app behind them).
+  const { openApp } = await import("../boot.ts");
+  const booted = await openApp({ config });
   try {
     return await fn(booted.deps);
   } finally {

@@ -46,6 +46,20 @@ export function describeChanges(before: Workspace, after: Workspace): string[] {
   return CHANGEABLE.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k])).map((k) => `  ${k}: ${show(before[k])} → ${show(after[k])}`);
 }
 
+/** The settings create and update both take, from their flags (checked by the workspace schema in the service). */
+function sharedSettings(values: { [K in keyof typeof shared]?: (typeof shared)[K] extends { multiple: true } ? string[] : (typeof shared)[K] extends { type: "boolean" } ? boolean : string }) {
+  return {
+    name: values.name,
+    plan: oneOf("plan", values.plan, PLANS),
+    defaultReturnUrl: values["default-return-url"],
+    allowedReturnUrls: values["allow-return-url"],
+    displayName: values["display-name"],
+    accentColor: values["accent-color"],
+    logoUrl: values["logo-url"],
+    frameAncestors: values["frame-ancestor"],
+  };
+}
+
 const withIsoTimes = (w: Workspace) => ({ ...w, createdAt: new Date(w.createdAt).toISOString(), updatedAt: new Date(w.updatedAt).toISOString() });
 
 export async function workspaceCommand(args: string[], io: Io): Promise<number> {
@@ -59,16 +73,7 @@ export async function workspaceCommand(args: string[], io: Io): Promise<number> 
       if (positionals.length) throw new CliError(`Unexpected argument: ${positionals[0]}`);
       if (!values.name) throw new CliError("--name is required");
       return withDeps(io, async (deps) => {
-        const { workspace, signingSecret } = await deps.workspaceService.create({
-          name: values.name!,
-          plan: oneOf("plan", values.plan, PLANS),
-          defaultReturnUrl: values["default-return-url"],
-          allowedReturnUrls: values["allow-return-url"],
-          displayName: values["display-name"],
-          accentColor: values["accent-color"],
-          logoUrl: values["logo-url"],
-          frameAncestors: values["frame-ancestor"],
-        });
+        const { workspace, signingSecret } = await deps.workspaceService.create({ ...sharedSettings(values), name: values.name! });
         const live = await deps.keyService.create(workspace.id, "read_write", "live");
         const test = await deps.keyService.create(workspace.id, "read_write", "test");
         const result = {
@@ -108,15 +113,8 @@ export async function workspaceCommand(args: string[], io: Io): Promise<number> 
       return withDeps(io, async (deps) => {
         const before = await deps.workspaceService.get(id);
         const ws = await deps.workspaceService.update(id, {
-          name: values.name,
-          plan: oneOf("plan", values.plan, PLANS),
+          ...sharedSettings(values),
           access: oneOf("access", values.access, ACCESSES),
-          defaultReturnUrl: values["default-return-url"],
-          allowedReturnUrls: values["allow-return-url"],
-          displayName: values["display-name"],
-          accentColor: values["accent-color"],
-          logoUrl: values["logo-url"],
-          frameAncestors: values["frame-ancestor"],
           linkTtlMinutes: ttl === undefined ? undefined : Number(ttl),
         });
         const changes = before ? describeChanges(before, ws) : [];
