@@ -71,21 +71,26 @@ export function listenError(error: unknown, config: Readonly<Config>): Error {
 
 /** A few human lines for someone who just ran `npm start` in a terminal (the JSON log line stays as it is). */
 async function printHint(booted: Booted, config: Readonly<Config>, url: string, logger: Logger): Promise<void> {
-  const workspaces = await booted.deps.workspaceService.list();
+  const hint = startupHint({ url, dataDir: config.dataDir, hasWorkspace: (await booted.deps.workspaceService.list()).length > 0 });
+  logger.flush();
+  process.stdout.write(hint);
+}
+
+export function startupHint(opts: { url: string; dataDir: string; hasWorkspace: boolean }): string {
+  const { url, dataDir } = opts;
   const lines = [
     "",
     `  Holdfast ${VERSION} is listening on ${url}`,
     `  API reference:  ${url}/swagger`,
     `  Health:         ${url}/api/health`,
   ];
-  if (workspaces.length === 0)
+  if (!opts.hasWorkspace)
     lines.push(
       "",
       "  No workspace yet. Create the first one (it prints its API keys and signing secret once):",
-      `    ${config.dataDir === path.resolve("data") ? "" : `HOLDFAST_DATA_DIR=${config.dataDir} `}npx holdfast workspace create --name "My app" \\`,
+      `    ${dataDir === path.resolve("data") ? "" : `HOLDFAST_DATA_DIR=${dataDir} `}npx holdfast workspace create --name "My app" \\`,
       "      --default-return-url https://app.example.com/billing/cancelled",
     );
   lines.push("");
-  logger.flush();
-  process.stdout.write(`${lines.join("\n")}\n`);
+  return `${lines.join("\n")}\n`;
 }
