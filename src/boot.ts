@@ -9,6 +9,7 @@ import { migrate } from "./db/migrate.ts";
 import { migrations } from "./db/migrations/index.ts";
 import { createApp, type App } from "./app.ts";
 import { createClientIp, type SocketInfo } from "./http/client-ip.ts";
+import { loadAssets } from "./http/assets.ts";
 import { silentLogger, type Logger } from "./http/logger.ts";
 import { createRateLimiter } from "./http/rate-limit.ts";
 import { createIdempotencyStore } from "./http/idempotency-store.ts";
@@ -210,6 +211,8 @@ export interface Booted {
   migrationsApplied: number[];
   /** The fetch handler for Bun.serve: notes the socket's address (for per-IP limits), then runs the app. */
   fetch(request: Request, socket?: SocketInfo | null): Promise<Response>;
+  /** Builds the app and loads (and compresses) the embedded assets now, so no request pays for them. */
+  warm(): Promise<void>;
   /** Runs the registered closers (newest first), then checkpoints and closes the database. */
   close(): Promise<void>;
 }
@@ -255,6 +258,10 @@ export async function openApp(options: BootOptions): Promise<Booted> {
       fetch(request, socket) {
         deps.rememberSocket(request, socket);
         return appOnce().handle(request);
+      },
+      async warm() {
+        appOnce();
+        await loadAssets();
       },
       async close() {
         if (closed) return;

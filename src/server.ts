@@ -21,6 +21,7 @@ export function listen(booted: Pick<Booted, "fetch">, port: number, hostname: st
 export async function serve(config: Readonly<Config> = loadConfig()): Promise<void> {
   const logger = createLogger(config.logLevel);
   const booted = await openApp({ config, logger });
+  await booted.warm();
   let server: ReturnType<typeof listen>;
   try {
     server = listen(booted, config.port, config.host);
