@@ -261,7 +261,7 @@ export async function openApp(options: BootOptions): Promise<Booted> {
       },
       async warm() {
         appOnce();
-        await loadAssets();
+        await loadAssets({ compress: true });
       },
       async close() {
         if (closed) return;

@@ -24,8 +24,8 @@ interface LoadedAsset {
   type: string;
   body: Uint8Array<ArrayBuffer>;
   etag: string;
-  /** The gzip form, for text (the OpenAPI viewer's ~3.5 MB script shrinks to about a quarter). */
-  gzip: { body: Uint8Array<ArrayBuffer>; etag: string } | null;
+  /** The gzip form, for text (the OpenAPI viewer's ~3.5 MB script shrinks to under a third); made once, on first need. */
+  gzip: (() => { body: Uint8Array<ArrayBuffer>; etag: string }) | null;
 }
 type LoadedAssets = Map<string, LoadedAsset>;
 
@@ -33,10 +33,17 @@ type LoadedAssets = Map<string, LoadedAsset>;
 // shares one read and one compression, done on first use.
 let loaded: Promise<LoadedAssets> | null = null;
 
-/** Reads (and for text, gzips) each asset once into memory. */
-export function loadAssets(): Promise<LoadedAssets> {
+/** Reads each asset once into memory; `compress` also makes every gzip form now (the server does, before listening). */
+export async function loadAssets(opts: { compress?: boolean } = {}): Promise<LoadedAssets> {
   loaded ??= readAssets();
-  return loaded;
+  const assets = await loaded;
+  if (opts.compress) for (const asset of assets.values()) asset.gzip?.();
+  return assets;
+}
+
+function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
 }
 
 async function readAssets(): Promise<LoadedAssets> {
@@ -49,7 +56,7 @@ async function readAssets(): Promise<LoadedAssets> {
       type: asset.type,
       body,
       etag: `"${hash}"`,
-      gzip: text ? { body: new Uint8Array(Bun.gzipSync(body, { level: 9 })), etag: `"${hash}-gz"` } : null,
+      gzip: text ? once(() => ({ body: new Uint8Array(Bun.gzipSync(body, { level: 9 })), etag: `"${hash}-gz"` })) : null,
     });
   }
   return out;
@@ -70,7 +77,7 @@ export function acceptsGzip(header: string | null): boolean {
 export async function serveAsset(request: Request): Promise<Response> {
   const asset = (await loadAssets()).get(new URL(request.url).pathname);
   if (!asset) return Response.json({ error: "No such asset" }, { status: 404 });
-  const form = asset.gzip && acceptsGzip(request.headers.get("accept-encoding")) ? asset.gzip : null;
+  const form = asset.gzip && acceptsGzip(request.headers.get("accept-encoding")) ? asset.gzip() : null;
   const etag = form?.etag ?? asset.etag;
   // Caches must key on Accept-Encoding: the same URL has two bodies.
   const vary: Record<string, string> = asset.gzip ? { vary: "Accept-Encoding" } : {};
