@@ -103,7 +103,7 @@ describe("holdfast report send", () => {
     expect(deliveries(ws.id)).toEqual([]);
 
     const noRecipients = await run(["report", "send", "--workspace", ws.id]);
-    expect(noRecipients.code).toBe(2);
+    expect(noRecipients.code).toBe(1); // refused, not a usage mistake (the CLI's exit-code rule)
     expect(noRecipients.err).toContain("no report recipients");
 
     expect((await run(["report", "settings", "--workspace", ws.id, "--recipients", "Owner@acme.test, cfo@acme.test"])).code).toBe(0);

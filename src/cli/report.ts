@@ -1,6 +1,6 @@
 // holdfast report send · holdfast report settings
 import { groupUsage, oneOf, parse } from "./args.ts";
-import { CliError, withDeps, type Io } from "./context.ts";
+import { CliError, unknown, withDeps, type Io } from "./context.ts";
 import { isEmailAddress } from "../lib/smtp-url.ts";
 import { REPORT_SCHEDULES } from "../modules/reports/reports.schemas.ts";
 
@@ -23,7 +23,7 @@ export async function reportCommand(args: string[], io: Io): Promise<number> {
   if (usage !== null) return usage;
   if (sub === "send") return send(rest, io);
   if (sub === "settings") return settings(rest, io);
-  throw new CliError(`Unknown report command: ${sub} (see holdfast report --help)`);
+  throw unknown("report command", sub, ["send", "settings"], "holdfast report --help");
 }
 
 async function send(args: string[], io: Io): Promise<number> {
