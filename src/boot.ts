@@ -211,8 +211,11 @@ export interface Booted {
   migrationsApplied: number[];
   /** The fetch handler for Bun.serve: notes the socket's address (for per-IP limits), then runs the app. */
   fetch(request: Request, socket?: SocketInfo | null): Promise<Response>;
-  /** Builds the app and loads (and compresses) the embedded assets now, so no request pays for them. */
-  warm(): Promise<void>;
+  /**
+   * Builds the app and reads the embedded assets now, so no request pays for them; with `compress` (the default,
+   * what the server does) every gzip form is made too.
+   */
+  warm(opts?: { compress?: boolean }): Promise<void>;
   /** Runs the registered closers (newest first), then checkpoints and closes the database. */
   close(): Promise<void>;
 }
@@ -259,9 +262,9 @@ export async function openApp(options: BootOptions): Promise<Booted> {
         deps.rememberSocket(request, socket);
         return appOnce().handle(request);
       },
-      async warm() {
+      async warm(opts = {}) {
         appOnce();
-        await loadAssets({ compress: true });
+        await loadAssets({ compress: opts.compress ?? true });
       },
       async close() {
         if (closed) return;
