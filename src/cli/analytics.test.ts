@@ -46,10 +46,11 @@ test("rebuild recounts the rollups from the sessions, for all workspaces or one"
 });
 
 test("mistakes: an unknown workspace, an unknown subcommand, no subcommand; --help", async () => {
-  expect(await run(["analytics", "rebuild", "--workspace", "nope"])).toEqual({ code: 2, out: "", err: "holdfast: No workspace with id nope" });
+  // The CLI's exit-code rule: not found is 1, usage (unknown subcommand, none at all) is 2.
+  expect(await run(["analytics", "rebuild", "--workspace", "nope"])).toEqual({ code: 1, out: "", err: "holdfast: No workspace with id nope" });
   expect(await run(["analytics", "recount"])).toEqual({ code: 2, out: "", err: "holdfast: Unknown analytics command: recount (see holdfast analytics --help)" });
   const bare = await run(["analytics"]);
-  expect([bare.code, bare.out]).toEqual([1, ""]);
+  expect([bare.code, bare.out]).toEqual([2, ""]);
   expect(bare.err).toContain("holdfast analytics rebuild [--workspace ID]");
   const help = await run(["analytics", "rebuild", "--help"]);
   expect([help.code, help.err]).toEqual([0, ""]);

@@ -1,6 +1,6 @@
 // holdfast analytics rebuild
 import { groupUsage, parse } from "./args.ts";
-import { CliError, withDeps, type Io } from "./context.ts";
+import { CliError, EXIT, unknown, withDeps, type Io } from "./context.ts";
 
 export const ANALYTICS_HELP = `Usage:
   holdfast analytics rebuild [--workspace ID]
@@ -20,7 +20,7 @@ export async function analyticsCommand(args: string[], io: Io): Promise<number> 
       if (positionals.length) throw new CliError(`Unexpected argument: ${positionals[0]}`);
       return withDeps(io, async (deps) => {
         if (values.workspace !== undefined && !(await deps.workspaceService.get(values.workspace)))
-          throw new CliError(`No workspace with id ${values.workspace}`);
+          throw new CliError(`No workspace with id ${values.workspace}`, EXIT.failed);
         const started = performance.now();
         const counted = deps.analyticsService.rebuild(values.workspace ?? null);
         const seconds = ((performance.now() - started) / 1000).toFixed(1);
@@ -29,6 +29,6 @@ export async function analyticsCommand(args: string[], io: Io): Promise<number> 
       });
     }
     default:
-      throw new CliError(`Unknown analytics command: ${sub} (see holdfast analytics --help)`);
+      throw unknown("analytics command", sub, ["rebuild"], "holdfast analytics --help");
   }
 }

@@ -37,7 +37,7 @@ Every command takes --help. The data directory comes from HOLDFAST_DATA_DIR (./d
 Exit codes: 0 done; 1 not done (not found, refused, conflict, unhealthy); 2 usage (unknown command or
 option, a missing or invalid argument, a bad environment variable).`;
 
-const COMMANDS = ["serve", "workspace", "key", "user", "report", "backup", "health", "help", "version", "--help", "--version"];
+const COMMANDS = ["serve", "workspace", "key", "user", "report", "analytics", "stripe", "backup", "health", "help", "version", "--help", "--version"];
 
 const SERVE_HELP = `Usage:
   holdfast serve

@@ -54,7 +54,7 @@ test("holdfast stripe failed lists a failed event; replay applies it once its ca
   expect(JSON.parse((await run(["stripe", "failed", "--json"])).out)).toEqual([]);
 
   const twice = await run(["stripe", "replay", paid.id]);
-  expect(twice.code).toBe(2);
+  expect(twice.code).toBe(1); // refused (the CLI's exit-code rule: 1 not done, 2 usage)
   expect(twice.err).toContain("not failed");
   expect((await run(["stripe", "replay", "evt_missing"])).code).toBe(1);
   expect((await run(["stripe", "replay"])).code).toBe(2);

@@ -1,6 +1,6 @@
 // holdfast stripe failed | replay: the Stripe events that could not be applied, and applying one again.
 import { groupUsage, parse, table } from "./args.ts";
-import { CliError, withDeps, type Io } from "./context.ts";
+import { CliError, unknown, withDeps, type Io } from "./context.ts";
 
 export const STRIPE_HELP = `Usage:
   holdfast stripe failed [--json]
@@ -51,6 +51,6 @@ export async function stripeCommand(args: string[], io: Io): Promise<number> {
       });
     }
     default:
-      throw new CliError(`Unknown stripe command: ${sub} (see holdfast stripe --help)`);
+      throw unknown("stripe command", sub, ["failed", "replay"], "holdfast stripe --help");
   }
 }
