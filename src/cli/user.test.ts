@@ -36,5 +36,5 @@ test("user create --workspace --role makes a member; again for an existing e-mai
 
   expect(await run(["user", "create", "--email", "x@example.com", "--workspace", ws.id, "--role", "boss"])).toMatchObject({ code: 2, err: "holdfast: --role must be one of: owner, admin, viewer" });
   expect(await run(["user", "create", "--email", "x@example.com", "--workspace", ws.id])).toMatchObject({ code: 2, err: "holdfast: --workspace and --role go together" });
-  expect(await run(["user", "create", "--email", "x@example.com", "--workspace", "nope", "--role", "admin"])).toMatchObject({ code: 2, err: "holdfast: No workspace with id nope" });
+  expect(await run(["user", "create", "--email", "x@example.com", "--workspace", "nope", "--role", "admin"])).toMatchObject({ code: 1, err: "holdfast: No workspace with id nope" }); // not found: 1 (the CLI exit-code rule)
 });

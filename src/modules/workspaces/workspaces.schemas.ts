@@ -30,7 +30,7 @@ function webUrl(value: string, opts: { httpOnLoopback: boolean }): URL | null {
 
 // A path on this server: one leading slash, then URL path characters only (no second slash, no backslash, no
 // spaces or quotes), so `//evil.example` and `/\evil.example` can never become another host.
-const LOCAL_PATH = /^\/(?![/\\])[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*$/;
+const LOCAL_PATH = /^\/(?![/\\])[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*(\?[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*)?$/;
 
 const returnUrl = plainText(z.string().max(2000)).refine(
   (v) => webUrl(v, { httpOnLoopback: true }) !== null,
