@@ -166,7 +166,7 @@ describe("holdfast cancellations import (CSV)", () => {
 describe("holdfast cancellations import: refusals", () => {
   test("usage, unknown workspace, missing file, Core plan", async () => {
     const some = file("some.jsonl", jsonl({ eventId: "r1", userId: "u" }));
-    expect((await run(["cancellations"])).code).toBe(1);
+    expect((await run(["cancellations"])).code).toBe(2);
     const help = await run(["cancellations", "--help"]);
     expect(help.code).toBe(0);
     expect(help.out).toContain("cancellations import FILE --workspace ID");

@@ -103,7 +103,7 @@ describe("settings", () => {
     await page.getByLabel("Display name").fill("Nimbus (no JS)");
     await page.getByLabel("Allowlisted return-URL prefixes").fill("https://app.example.com/billing/\nnot a url");
     await page.getByRole("button", { name: "Save settings" }).click();
-    await expect(page.locator("#f-allowedReturnUrls-error").textContent()).resolves.toContain("must be an https URL prefix");
+    await expect(page.locator("#f-allowedReturnUrls-error").textContent()).resolves.toContain("Must be an https URL (http only for localhost)");
     await checkPage(page, "nojs-settings-error", { js: false, mirror: { server: mirror, tab: async () => (mirrorTab ??= await openPage(mirrorContext)) } });
     await page.getByLabel("Allowlisted return-URL prefixes").fill("https://app.example.com/billing/");
     await page.getByRole("button", { name: "Save settings" }).click();

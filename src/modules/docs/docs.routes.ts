@@ -27,6 +27,17 @@ const viewerHeaders = {
   "x-content-type-options": "nosniff",
 };
 
+/**
+ * A request schema as JSON Schema. zod leaves `examples` out when the schema transforms anything (an example is
+ * taken to show the output); a request body's examples show what to send, so they are put back.
+ */
+function requestJsonSchema(schema: z.ZodType) {
+  const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  const examples = z.globalRegistry.get(schema)?.examples;
+  if (examples !== undefined && json.examples === undefined) json.examples = examples;
+  return json;
+}
+
 export function docsRoutes(publicUrl: string) {
   return new Elysia({ name: "docs-routes" })
     .use(
@@ -34,7 +45,7 @@ export function docsRoutes(publicUrl: string) {
         path: "/swagger",
         specPath: "/swagger/json",
         provider: null,
-        mapJsonSchema: { zod: (schema: z.ZodType) => z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) },
+        mapJsonSchema: { zod: requestJsonSchema },
         exclude: { paths: [/^\/c\//, /^\/flow\//, /^\/assets\//, /^\/swagger/, /^\/dashboard/] },
         documentation: {
           info: {
