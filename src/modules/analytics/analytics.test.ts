@@ -304,3 +304,80 @@ describe("GET /api/v1/analytics/issues", () => {
     await runScenario(t, { name: query, method: "GET", url: `/api/v1/analytics/issues?${query}`, key: ws.readKey, expectStatus: 400, expectError: field });
   });
 });
+
+describe("ingested events and linked events", () => {
+  // Its own workspace and week, so the figures above stay as they are. Hand-computed expectations below.
+  let linked: SeededWorkspace;
+  const event = (body: Record<string, unknown>, key = linked.liveKey) => t.request("POST", "/api/v1/cancellations", { key, body });
+
+  beforeAll(async () => {
+    linked = await seedWorkspace(t, { name: "Linked" });
+    // A. Hosted, discount accepted ($60), then billing's final word: canceled anyway ($60 lost).
+    const a = await walk(t, linked, { at: "2026-11-17T09:00:00Z", context: { plan: "pro", mrr: 60, tenureDays: 10 }, steps: [survey("Too expensive"), "view", { action: "accept" }] });
+    // B. Hosted, left at the survey (pending), then billing says saved ($80 recovered).
+    const b = await walk(t, linked, { at: "2026-11-17T10:00:00Z", context: { plan: "pro", mrr: 80, tenureDays: 10 }, steps: [survey("Technical problems")] });
+    // C. Hosted and canceled, never linked: counts as it is ($20 lost).
+    await walk(t, linked, { at: "2026-11-18T10:00:00Z", context: { plan: "starter", mrr: 20, tenureDays: 400 }, steps: [{ action: "skip" }, { action: "confirm" }] });
+    t.clock.set(Date.parse("2026-11-23T12:00:00Z")); // events may not lie in the future
+    expect((await event({ eventId: "evt_a", userId: "u", sessionId: a, status: "canceled", reason: "too expensive", occurredAt: "2026-11-19T08:00:00Z", context: { plan: "pro", mrr: 60, tenureDays: 10 } })).status).toBe(201);
+    expect((await event({ eventId: "evt_b", userId: "u", sessionId: b, status: "saved", reason: "technical problems", occurredAt: "2026-11-19T09:00:00Z", context: { plan: "pro", mrr: 80, tenureDays: 10 } })).status).toBe(201);
+    // D. A standalone event (the team's own cancel UI): canceled, $30 lost, no reason.
+    expect((await event({ eventId: "evt_d", userId: "u2", status: "canceled", occurredAt: "2026-11-20T09:00:00Z", context: { plan: "starter", mrr: 30 } })).status).toBe(201);
+    // E. Sandbox (a test key): never counted with a live key.
+    expect((await event({ eventId: "evt_e", userId: "u3", status: "saved", occurredAt: "2026-11-20T10:00:00Z", context: { mrr: 999 } }, linked.testKey)).status).toBe(201);
+    // F. The next week: outside.
+    expect((await event({ eventId: "evt_f", userId: "u4", status: "canceled", occurredAt: "2026-11-23T00:00:00Z", context: { mrr: 5 } })).status).toBe(201);
+    // G. Recorded as saved, then corrected to canceled ($40 lost): the PATCH moves it.
+    expect((await event({ eventId: "evt_g", userId: "u5", status: "saved", occurredAt: "2026-11-21T09:00:00Z", context: { plan: "pro", mrr: 40, tenureDays: 100 } })).status).toBe(201);
+    expect((await t.request("PATCH", "/api/v1/cancellations/evt_g", { key: linked.liveKey, body: { status: "canceled" } })).status).toBe(200);
+    t.clock.set(Date.parse("2026-12-02T15:00:00Z"));
+  });
+
+  const week = async () => {
+    const res = await t.request("GET", "/api/v1/analytics/retention?from=2026-11-16&to=2026-11-22&interval=week", { key: linked.readKey });
+    expect(res.status).toBe(200);
+    return (await res.json()).data;
+  };
+
+  test("a linked pair counts once, with the event's status, at the event's time; events count like sessions", async () => {
+    const data = await week();
+    // A+evt_a canceled 6000; B+evt_b saved 8000; C canceled 2000; D canceled 3000; G canceled 4000.
+    expect(data.totals).toEqual({ sessions: 5, saved: 1, canceled: 4, pending: 0, saveRate: 0.2, recoveredMrrCents: 8000, lostMrrCents: 15000 });
+    // The pair counts with the event's fields: evt_a names no offer, so A's accepted discount (which billing
+    // overruled) is not counted as shown or accepted.
+    expect(data.offers).toEqual([]);
+    // The pairs carry their events' reasons; "no reason" is listed last, whatever its count.
+    expect(data.reasons).toEqual([
+      { reason: "technical problems", sessions: 1, saved: 1, canceled: 0, saveRate: 1 },
+      { reason: "too expensive", sessions: 1, saved: 0, canceled: 1, saveRate: 0 },
+      { reason: null, sessions: 3, saved: 0, canceled: 3, saveRate: 0 },
+    ]);
+    expect(data.cohorts.plan).toEqual([
+      { plan: "pro", sessions: 3, saved: 1, canceled: 2, saveRate: 0.333, recoveredMrrCents: 8000 },
+      { plan: "starter", sessions: 2, saved: 0, canceled: 2, saveRate: 0, recoveredMrrCents: 0 },
+    ]);
+    // By day: the pairs sit on the 19th (their events), C on the 18th, D on the 20th, G on the 21st.
+    const days = await t.request("GET", "/api/v1/analytics/retention?from=2026-11-17&to=2026-11-21&interval=day", { key: linked.readKey });
+    expect((await days.json()).data.series.map((d: { start: string; sessions: number }) => [d.start, d.sessions])).toEqual([
+      ["2026-11-17", 0],
+      ["2026-11-18", 1],
+      ["2026-11-19", 2],
+      ["2026-11-20", 1],
+      ["2026-11-21", 1],
+    ]);
+  });
+
+  test("the same figures after a rebuild from the rows, and in /api/v1/stats", async () => {
+    const before = await week();
+    await t.deps.analyticsService.rebuild(linked.id);
+    expect(await week()).toEqual(before);
+    const stats = await (await t.request("GET", "/api/v1/stats?window=all", { key: linked.readKey })).json();
+    // All time adds evt_f (canceled, $5).
+    expect(stats.data).toMatchObject({ sessions: 6, saved: 1, canceled: 5, pending: 0, recoveredMrrCents: 8000 });
+  });
+
+  test("a test key sees the sandbox event only", async () => {
+    const res = await t.request("GET", "/api/v1/analytics/retention?from=2026-11-16&to=2026-11-22&interval=week", { key: linked.testKey });
+    expect((await res.json()).data.totals).toMatchObject({ sessions: 1, saved: 1, recoveredMrrCents: 99900 });
+  });
+});
