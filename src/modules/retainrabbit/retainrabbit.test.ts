@@ -28,23 +28,6 @@ async function decide(t: TestApp, session: Session, outcome: "saved" | "canceled
   return t.deps.sessionService.complete(session, outcome, offer);
 }
 
-/** The wire shape GET /sessions and GET /sessions/:id answer with. */
-function wire(s: Session) {
-  return {
-    id: s.id,
-    customerId: s.customerId,
-    subscriptionId: s.subscriptionId,
-    reason: s.reason,
-    outcome: s.outcome,
-    recoveredMrrCents: s.recoveredMrrCents,
-    createdAt: iso(s.createdAt),
-    environment: s.environment,
-    state: s.state,
-    flowId: s.flowId,
-    flowVersion: s.flowVersion,
-  };
-}
-
 describe("RetainRabbit flows", () => {
   test("GET /api/v1/flows lists the workspace's flows in { data }", async () => {
     const t = await makeTestApp();
@@ -336,20 +319,36 @@ describe("RetainRabbit sessions", () => {
   test("a test key sees only sandbox sessions; a live key polls both but lists and counts prod only", async () => {
     const t = await makeTestApp();
     const ws = await seedWorkspace(t);
+    const startedAt = t.clock.now();
     const prod = await decide(t, await startSession(t, ws.id, "cus_prod", { context: { mrr: 10 } }), "saved");
     t.clock.advance(1000);
     const sandbox = await decide(t, await startSession(t, ws.id, "cus_test", { environment: "sandbox", context: { mrr: 99 } }), "saved");
+    // The wire shape of GET /sessions and GET /sessions/:id, written out field by field.
+    const prodWire = {
+      id: prod.id,
+      customerId: "cus_prod",
+      subscriptionId: null,
+      reason: null,
+      outcome: "saved",
+      recoveredMrrCents: 1000,
+      createdAt: iso(startedAt),
+      environment: "prod",
+      state: "completed",
+      flowId: ws.defaultFlowId,
+      flowVersion: 1,
+    };
+    const sandboxWire = { ...prodWire, id: sandbox.id, customerId: "cus_test", recoveredMrrCents: 9900, createdAt: iso(startedAt + 1000), environment: "sandbox" };
 
     const get = (id: string, key: string) => t.request("GET", `/api/v1/sessions/${id}`, { key });
-    expect(await (await get(prod.id, ws.liveKey)).json()).toEqual({ data: wire(prod) });
-    expect(await (await get(sandbox.id, ws.liveKey)).json()).toEqual({ data: wire(sandbox) });
-    expect(await (await get(sandbox.id, ws.testKey)).json()).toEqual({ data: wire(sandbox) });
+    expect(await (await get(prod.id, ws.liveKey)).json()).toEqual({ data: prodWire });
+    expect(await (await get(sandbox.id, ws.liveKey)).json()).toEqual({ data: sandboxWire });
+    expect(await (await get(sandbox.id, ws.testKey)).json()).toEqual({ data: sandboxWire });
     const hidden = await get(prod.id, ws.testKey);
     expect(hidden.status).toBe(404);
     expect(await hidden.json()).toEqual({ error: "Session not found in this workspace" });
 
-    await runScenario(t, { name: "live list", method: "GET", url: "/api/v1/sessions", key: ws.readKey, expectStatus: 200, expectBody: { data: [wire(prod)] } });
-    await runScenario(t, { name: "test list", method: "GET", url: "/api/v1/sessions", key: ws.testKey, expectStatus: 200, expectBody: { data: [wire(sandbox)] } });
+    await runScenario(t, { name: "live list", method: "GET", url: "/api/v1/sessions", key: ws.readKey, expectStatus: 200, expectBody: { data: [prodWire] } });
+    await runScenario(t, { name: "test list", method: "GET", url: "/api/v1/sessions", key: ws.testKey, expectStatus: 200, expectBody: { data: [sandboxWire] } });
     const stats = (recoveredMrrCents: number) => ({
       data: { recoveredMrrCents, saveRate: 1, sessions: 1, saved: 1, canceled: 0, pending: 0, window: "all" },
     });
