@@ -20,8 +20,7 @@ let workspaceId = "";
 
 beforeAll(async () => {
   // A lighter argon2id cost keeps sign-ins quick on a busy test box; the algorithm is the same.
-  // This file signs in more than the per-IP login policy allows a minute (10); that policy has its own tests.
-  hf = await startHoldfast({ passwordMemoryKiB: 1024, ipRateLimitsPerMinute: { failedKey: 60, result: 1200, hosted: 300, login: 1000 } });
+  hf = await startHoldfast({ passwordMemoryKiB: 1024 });
   browser = await launchChromium();
   mirror = startMirror(hf.url);
   mirrorContext = (await phoneContext(browser)).context;

@@ -32,7 +32,10 @@ export async function startHoldfast(overrides: Partial<Config> = {}): Promise<Ho
   const server = Bun.serve({ port: 0, hostname: "127.0.0.1", maxRequestBodySize: 256 * 1024, fetch: (request, socket) => handle(request, socket) });
   const port = server.port!;
   const url = `http://127.0.0.1:${port}`;
-  const config = { ...loadConfig({ HOLDFAST_DATA_DIR: dataDir, PORT: String(port), HOLDFAST_PUBLIC_URL: url, LOG_LEVEL: "silent" }), ...overrides };
+  // As behind one reverse proxy: every browser context sends its own X-Forwarded-For (phoneContext), so the per-IP
+  // limits (login, hosted pages, result checks) see one visitor per context, as in production, and no test file
+  // needs its limits raised because its contexts share 127.0.0.1.
+  const config = { ...loadConfig({ HOLDFAST_DATA_DIR: dataDir, PORT: String(port), HOLDFAST_PUBLIC_URL: url, LOG_LEVEL: "silent" }), trustProxyHops: 1, ...overrides };
   let offset = 0;
   const clock = { now: () => Date.now() + offset };
   const booted = await openApp({ config, clock });
@@ -211,7 +214,15 @@ export function isOffHost(url: string): boolean {
  * client-side objects at all.
  */
 export async function phoneContext(browser: Browser, opts: BrowserContextOptions = {}): Promise<{ context: BrowserContext; watch: Watch }> {
-  const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, ...opts });
+  const context = await browser.newContext({
+    viewport: PHONE,
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    ...opts,
+    // Each context is its own visitor with its own address (see startHoldfast), so per-IP limits count per context.
+    extraHTTPHeaders: { "x-forwarded-for": nextClientAddress(), ...opts.extraHTTPHeaders },
+  });
   const watch: Watch = {
     requests: [],
     blocked: [],
@@ -237,6 +248,13 @@ export async function phoneContext(browser: Browser, opts: BrowserContextOptions
 }
 
 const WATCH = Symbol("watch");
+
+let clientCount = 0;
+/** A fresh address from TEST-NET-2 (198.51.100.0/24, then 198.51.101.0/24 …) for each browser context. */
+function nextClientAddress(): string {
+  clientCount++;
+  return `198.51.${100 + Math.floor(clientCount / 250)}.${(clientCount % 250) + 1}`;
+}
 
 /** A new page whose every request is logged into its context's Watch. */
 export async function openPage(context: BrowserContext): Promise<Page> {
