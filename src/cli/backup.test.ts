@@ -39,6 +39,10 @@ const write = db.transaction((seq0) => {
 });
 let stop = false;
 process.on("SIGTERM", () => { stop = true; });
+// Never outlive the test: a killed test run cannot send SIGTERM, so stop when the parent is gone or after 2 minutes.
+const parent = process.ppid;
+const giveUpAt = Date.now() + 120_000;
+setInterval(() => { if (process.ppid !== parent || Date.now() > giveUpAt) stop = true; }, 500).unref();
 let written = 0;
 while (!stop) {
   write();
