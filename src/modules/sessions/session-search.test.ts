@@ -104,6 +104,24 @@ describe("sessions page", () => {
     expect(res.html).not.toContain("secret-customer");
     expect((await c.get("/dashboard/sessions/not-a-uuid")).status).toBe(404);
   });
+
+  test("detail: a hosted session shows the ingested event that is its final word", async () => {
+    const t = await makeTestApp();
+    const ws = await seedWorkspace(t);
+    const c = await signedIn(t, ws.id, "viewer");
+    const workspace = (await t.deps.workspaceService.get(ws.id))!;
+    const { session } = await t.deps.sessionService.start(workspace, { source: "cancel_link", customerId: "cus_link", environment: "prod", context: { mrr: 20 } });
+    await t.deps.sessionService.complete(session, "saved", null);
+    const before = await c.get(`/dashboard/sessions/${session.id}`);
+    expect(before.html).toMatch(/<dt>Linked event<\/dt><dd>—<\/dd>/);
+    t.clock.advance(3_600_000);
+    const occurredAt = new Date(t.clock.now() - 60_000).toISOString();
+    const res = await t.request("POST", "/api/v1/cancellations", { key: ws.liveKey, body: { eventId: "evt_final_1", userId: "cus_link", status: "canceled", sessionId: session.id, occurredAt } });
+    expect(res.status).toBe(201);
+    const after = await c.get(`/dashboard/sessions/${session.id}`);
+    expect(after.html).toContain("<code>evt_final_1</code> · canceled");
+    expect(after.html).toContain(`<time datetime="${occurredAt}">`);
+  });
 });
 
 describe("CSV export", () => {
