@@ -349,3 +349,43 @@ export async function readReturn(page: Page, jsEnabled: boolean): Promise<Return
     session: url.searchParams.get("rb_session") ?? "missing",
   };
 }
+
+/**
+ * The stage every hosted-page browser test starts from: Holdfast, the customer's return app, a branded
+ * workspace and one Chromium. `context()` makes a tracked phone context; `stop()` prints the axe summary and
+ * closes everything, contexts first.
+ */
+export interface HostedStage {
+  hf: Holdfast;
+  customer: ReturnApp;
+  ws: SeededWorkspace;
+  browser: Browser;
+  context(opts?: BrowserContextOptions): Promise<{ context: BrowserContext; watch: Watch }>;
+  stop(): Promise<void>;
+}
+
+export async function startHostedStage(summaryLabel: string): Promise<HostedStage> {
+  const hf = await startHoldfast();
+  const customer = startReturnApp();
+  const ws = await seedWorkspace(hf, customer.callbackUrl, { displayName: "Acme Analytics", accentColor: "#0f766e" });
+  const browser = await launchChromium();
+  const contexts: BrowserContext[] = [];
+  return {
+    hf,
+    customer,
+    ws,
+    browser,
+    async context(opts = {}) {
+      const made = await phoneContext(browser, opts);
+      contexts.push(made.context);
+      return made;
+    },
+    async stop() {
+      printAxeSummary(summaryLabel);
+      for (const c of contexts) await c.close().catch(() => {});
+      await browser.close();
+      await customer.stop();
+      await hf.stop();
+    },
+  };
+}

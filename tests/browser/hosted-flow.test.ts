@@ -2,27 +2,23 @@
 // confirmation → the customer's return page → result token verified → diagnostics. axe-core on every
 // step, phone-width screenshots in /tmp/holdfast-shots, and no request may leave loopback.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import {
   formatViolations,
-  launchChromium,
   openPage,
-  phoneContext,
-  printAxeSummary,
   readReturn,
   runAxe,
   screenshot,
   TIMED_RETURN,
-  seedWorkspace,
-  startHoldfast,
   startMirror,
-  startReturnApp,
   type AxeViolation,
   type Holdfast,
   type Mirror,
   type ReturnApp,
   type SeededWorkspace,
   type Watch,
+  startHostedStage,
+  type HostedStage,
 } from "./harness.ts";
 
 // A walk takes ~50 s on the shared 2-core box under load (axe on every step, a mirror tab for JS-off pages);
@@ -31,10 +27,9 @@ const WALK_TIMEOUT = 180_000;
 let hf: Holdfast;
 let customer: ReturnApp;
 let ws: SeededWorkspace;
-let browser: Browser;
+let stage: HostedStage;
 /** A JavaScript-enabled context that re-renders a JS-off page's HTML so axe (which needs timers) can run on it. */
 let mirror: { context: BrowserContext; watch: Watch };
-const contexts: BrowserContext[] = [];
 let mirrorTab: Page | undefined;
 let mirrorServer: Mirror;
 /** Things worth telling the lead that are not failures (e.g. what the back button showed). */
@@ -42,24 +37,17 @@ const notes: string[] = [];
 
 
 beforeAll(async () => {
-  hf = await startHoldfast();
-  customer = startReturnApp();
-  ws = await seedWorkspace(hf, customer.callbackUrl, { displayName: "Acme Analytics", accentColor: "#0f766e" });
-  browser = await launchChromium();
-  mirror = await phoneContext(browser);
+  stage = await startHostedStage("hosted flow");
+  ({ hf, customer, ws } = stage);
+  mirror = await stage.context();
   await holdReturns(mirror.context); // a mirrored confirmation page must not refresh away from axe
   mirrorServer = startMirror(hf.url);
 }, 30_000);
 
 afterAll(async () => {
-  printAxeSummary("hosted flow");
   if (notes.length) console.log(`notes:\n  ${notes.join("\n  ")}`);
-  for (const c of contexts) await c.close().catch(() => {});
-  await mirror?.context.close().catch(() => {});
   await mirrorServer?.stop();
-  await browser?.close();
-  await customer?.stop();
-  await hf?.stop();
+  await stage?.stop();
 }, 30_000);
 
 // ---------------------------------------------------------------------------------------------
@@ -91,8 +79,7 @@ async function holdReturns(context: BrowserContext): Promise<ReturnGate> {
 }
 
 async function newContext(js: boolean) {
-  const made = await phoneContext(browser, { javaScriptEnabled: js });
-  contexts.push(made.context);
+  const made = await stage.context({ javaScriptEnabled: js });
   await holdReturns(made.context);
   return made;
 }

@@ -2,23 +2,19 @@
 // each step axe-clean with the page's lang set, money in the session's currency, screenshots in
 // /tmp/holdfast-shots (kept out of the repository), no request off loopback, no CSP violation.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import {
   formatViolations,
-  launchChromium,
   openPage,
-  phoneContext,
-  printAxeSummary,
   runAxe,
   screenshot,
   TIMED_RETURN,
-  seedWorkspace,
-  startHoldfast,
-  startReturnApp,
   type Holdfast,
   type ReturnApp,
   type SeededWorkspace,
   type Watch,
+  startHostedStage,
+  type HostedStage,
 } from "./harness.ts";
 import { everyKindSteps } from "../flow-fixtures.ts";
 
@@ -26,31 +22,21 @@ const TIMEOUT = 90_000;
 let hf: Holdfast;
 let customer: ReturnApp;
 let ws: SeededWorkspace;
-let browser: Browser;
+let stage: HostedStage;
 let flowId: string;
-const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  hf = await startHoldfast();
-  customer = startReturnApp();
-  ws = await seedWorkspace(hf, customer.callbackUrl, { displayName: "Acme Analytics", accentColor: "#0f766e" });
+  stage = await startHostedStage("hosted locales");
+  ({ hf, customer, ws } = stage);
   const res = await hf.api("POST", "/api/v1/flows", { key: ws.liveKey, body: { name: "Every kind", steps: everyKindSteps(), publish: true } });
   expect(res.status).toBe(201);
   flowId = res.json.data.id;
-  browser = await launchChromium();
 }, 30_000);
 
-afterAll(async () => {
-  printAxeSummary("hosted locales");
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await customer?.stop();
-  await hf?.stop();
-}, 30_000);
+afterAll(() => stage?.stop(), 30_000);
 
 async function newPage(): Promise<{ page: Page; watch: Watch }> {
-  const { context, watch } = await phoneContext(browser, { javaScriptEnabled: true });
-  contexts.push(context);
+  const { context, watch } = await stage.context({ javaScriptEnabled: true });
   // The confirmation page returns to the customer after 5 seconds: answer that with 204 No Content, which
   // leaves the page on screen while axe looks at it.
   await context.route((u) => u.href.startsWith(customer.url), (route) => route.fulfill({ status: 204 }));

@@ -2,25 +2,21 @@
 // it starts a session, walks like a cancel link, returns with rb_session, and the RetainRabbit API
 // (GET /api/v1/sessions/:id) shows the outcome. A tampered or stale signature gets a friendly 403 page.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { buildHostedUrl } from "../../src/modules/hosted/hosted-url.ts";
 import {
   formatViolations,
-  launchChromium,
   openPage,
-  phoneContext,
-  printAxeSummary,
   readReturn,
   runAxe,
   TIMED_RETURN,
   screenshot,
-  seedWorkspace,
-  startHoldfast,
-  startReturnApp,
   type Holdfast,
   type ReturnApp,
   type SeededWorkspace,
   type Watch,
+  startHostedStage,
+  type HostedStage,
 } from "./harness.ts";
 
 const TIMEOUT = 120_000; // generous: a shared 2-core box
@@ -28,28 +24,18 @@ let hf: Holdfast;
 let customer: ReturnApp;
 let ws: SeededWorkspace;
 let flowId: string;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+let stage: HostedStage;
 
 beforeAll(async () => {
-  hf = await startHoldfast();
-  customer = startReturnApp();
-  ws = await seedWorkspace(hf, customer.callbackUrl, { displayName: "Acme Analytics", accentColor: "#0f766e" });
+  stage = await startHostedStage("hosted URL");
+  ({ hf, customer, ws } = stage);
   flowId = (await hf.deps.flowService.getDefault(ws.id))!.id;
-  browser = await launchChromium();
 }, 30_000);
 
-afterAll(async () => {
-  printAxeSummary("hosted URL");
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await customer?.stop();
-  await hf?.stop();
-}, 30_000);
+afterAll(() => stage?.stop(), 30_000);
 
 async function newPage(js = true): Promise<{ page: Page; watch: Watch }> {
-  const { context, watch } = await phoneContext(browser, { javaScriptEnabled: js });
-  contexts.push(context);
+  const { context, watch } = await stage.context({ javaScriptEnabled: js });
   return { page: await openPage(context), watch };
 }
 
