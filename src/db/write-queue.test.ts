@@ -30,6 +30,35 @@ describe("createWriteQueue", () => {
   });
 });
 
+describe("createWriteQueue batch wrappers", () => {
+  test("a wrapper sees each transaction's writes and writes in the same transaction; a failed batch keeps nothing of it", async () => {
+    const db = openDatabase(":memory:");
+    db.run("create table t (x integer primary key)");
+    db.run("create table tally (n integer not null)");
+    const queue = createWriteQueue(db);
+    const insert = db.query("insert into t values (?)");
+    // Counts the writes of each transaction in memory, then records the count once, before the commit.
+    let counting: number[] | null = null;
+    queue.wrapBatches((writes) => {
+      counting = [];
+      try {
+        const result = writes();
+        db.run("insert into tally values (?)", [counting.length]);
+        return result;
+      } finally {
+        counting = null;
+      }
+    });
+    const write = (x: number) => queue.enqueue(() => (insert.run(x), counting!.push(x)));
+    await Promise.all([1, 2, 3].map(write));
+    expect(db.query("select n from tally").all()).toEqual([{ n: 3 }]);
+    // 5 twice: the batch rolls back whole (its tally too), then each write runs alone in its own wrapped transaction.
+    const results = await Promise.allSettled([4, 5, 5].map(write));
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "rejected"]);
+    expect(db.query("select n from tally").all()).toEqual([{ n: 3 }, { n: 1 }, { n: 1 }]);
+  });
+});
+
 describe("createWriteQueue under another connection's write lock", () => {
   const files: string[] = [];
   afterAll(() => {

@@ -12,6 +12,13 @@ interface PendingWrite {
   reject: (error: unknown) => void;
 }
 
+/**
+ * Wraps the writes of one transaction (a group commit, or a single write retried alone): runs `writes` and may
+ * do more work before they commit, in the same transaction (the analytics rollups write their summed deltas so).
+ * If `writes` throws, the wrapper must let it through and keep nothing of what it gathered.
+ */
+export type BatchWrapper = <T>(writes: () => T) => T;
+
 export interface WriteQueueOptions {
   /** How long writes may wait for another connection's lock before they fail with 503. */
   maxWaitMs?: number;
@@ -39,10 +46,16 @@ export function createWriteQueue(db: Database, options: WriteQueueOptions = {}) 
   let scheduled = false;
   let waitingSince: number | null = null;
   let retryMs = FIRST_RETRY_MS;
+  const wrappers: BatchWrapper[] = [];
 
   /** Runs `writes` in one BEGIN IMMEDIATE transaction: the lock is taken up front, so BUSY means nothing ran. */
   function commit(writes: PendingWrite[]): unknown[] {
-    return db.transaction(() => writes.map((w) => w.run())).immediate();
+    let run = () => writes.map((w) => w.run());
+    for (const wrap of wrappers) {
+      const inner = run;
+      run = () => wrap(inner);
+    }
+    return db.transaction(run).immediate();
   }
 
   function retryLater(batch: PendingWrite[]) {
@@ -109,6 +122,10 @@ export function createWriteQueue(db: Database, options: WriteQueueOptions = {}) 
   }
 
   return {
+    /** Adds a wrapper around every transaction this queue commits (see BatchWrapper). */
+    wrapBatches(wrap: BatchWrapper): void {
+      wrappers.push(wrap);
+    },
     /** Runs `write` inside the next group commit; resolves with its result once it is committed. */
     enqueue<T>(write: () => T): Promise<T> {
       return new Promise<T>((resolve, reject) => {

@@ -59,22 +59,28 @@ describe("analytics rollups", () => {
       for (const { session } of await Promise.all(starts)) open.push(session);
       t.clock.advance(Math.floor(random() * 2 * DAY));
 
-      // Walk some of the open sessions a step further.
-      for (let i = 0; i < 4 && open.length; i++) {
+      // Walk some of the open sessions a step further: some alone, some at once (one group commit then, where the
+      // rollup changes are summed before they are written; the same session may move twice in it).
+      const together: Promise<unknown>[] = [];
+      for (let i = 0; i < 6 && open.length; i++) {
         const index = Math.floor(random() * open.length);
         const session = (await sessionService.get(open[index].workspaceId, open[index].id))!;
         const flow = (await flowService.get(session.workspaceId, session.flowId!))!;
         const action = random();
+        let write: Promise<unknown> | null = null;
         if (session.state === "completed") open.splice(index, 1);
-        else if (action < 0.3) await sessionService.act(session, flow, { type: "survey", reason: pick(reasons), feedback: null });
-        else if (action < 0.45) await sessionService.markOfferShown(session, pick(["discount", "pause", "contact"]));
-        else if (action < 0.55) await sessionService.markOpened(session);
-        else if (action < 0.6) await sessionService.markExpired(session);
-        else if (action < 0.7) await sessionService.act(session, flow, { type: "back" });
-        else if (action < 0.8) await sessionService.complete(session, "saved", { kind: "discount", percentOff: 30, durationMonths: 3 });
-        else if (action < 0.88) await sessionService.complete(session, "saved", null);
-        else await sessionService.complete(session, "canceled", null);
+        else if (action < 0.3) write = sessionService.act(session, flow, { type: "survey", reason: pick(reasons), feedback: null });
+        else if (action < 0.45) write = sessionService.markOfferShown(session, pick(["discount", "pause", "contact"]));
+        else if (action < 0.55) write = sessionService.markOpened(session);
+        else if (action < 0.6) write = sessionService.markExpired(session);
+        else if (action < 0.7) write = sessionService.act(session, flow, { type: "back" });
+        else if (action < 0.8) write = sessionService.complete(session, "saved", { kind: "discount", percentOff: 30, durationMonths: 3 });
+        else if (action < 0.88) write = sessionService.complete(session, "saved", null);
+        else write = sessionService.complete(session, "canceled", null);
+        if (write && random() < 0.5) together.push(write);
+        else await write;
       }
+      await Promise.all(together);
     }
 
     const incremental = rollupRows(t);

@@ -1,6 +1,7 @@
 // SQL for analytics: the rollup rows (kept in step with every session write, rebuilt on demand) and the
 // aggregate reads the analytics service answers from. No read here scans a workspace's sessions.
 import type { Database } from "bun:sqlite";
+import { writeQueueFor } from "../../db/write-queue.ts";
 import { toCents } from "../../lib/money.ts";
 import { mrrBand, tenureBand } from "./bands.ts";
 import { dayOf, periodStart, splitIntoMonths } from "./periods.ts";
@@ -160,6 +161,36 @@ const MEASURES = `coalesce(sum(sessions), 0) as sessions, coalesce(sum(recovered
   coalesce(sum(offer_recovered_mrr_cents), 0) as offerRecoveredMrrCents`;
 const SCOPE = `workspace_id = ?1 and environment = ?2 and grain = ?7 and facet = ?3 and day between ?4 and ?5 and (?6 is null or flow_id = ?6)`;
 
+/** Rollup deltas summed per row: the row's key columns and its five measures. */
+type RollupSums = Map<string, { key: (string | number)[]; m: number[] }>;
+
+function accumulate(sums: RollupSums, f: RollupFacts, sign: 1 | -1): void {
+  const day = dayOf(f.countedAt);
+  const month = periodStart(day, "month");
+  const recovered = sign * f.recoveredMrrCents;
+  const lost = f.outcome === "canceled" ? sign * (f.mrrCents ?? 0) : 0;
+  const accepted = f.offerAccepted ? sign : 0;
+  const offerRecovered = f.offerAccepted ? recovered : 0;
+  const flow = f.flowId ?? "";
+  // The part of the map key every row of these facts shares, built once (an import sums millions of these).
+  const head = `${f.workspaceId}\u0000${f.environment}\u0000${flow}\u0000${f.outcome}\u0000`;
+  for (const k of keysOf(f)) {
+    for (let g = 0; g < 2; g++) {
+      const grain = g === 0 ? "day" : "month";
+      const start = g === 0 ? day : month;
+      const id = `${head}${grain}\u0000${start}\u0000${k.facet}\u0000${k.value}`;
+      let entry = sums.get(id);
+      if (!entry) sums.set(id, (entry = { key: [f.workspaceId, f.environment, grain, k.facet, start, flow, k.value, f.outcome], m: [0, 0, 0, 0, 0] }));
+      const m = entry.m;
+      m[0] += sign;
+      m[1] += recovered;
+      m[2] += lost;
+      m[3] += accepted;
+      m[4] += offerRecovered;
+    }
+  }
+}
+
 export function createAnalyticsStore({ db }: { db: Database }) {
   const COLUMNS = `workspace_id, environment, grain, facet, day, flow_id, value, outcome, sessions, recovered_mrr_cents,
     lost_mrr_cents, offers_accepted, offer_recovered_mrr_cents`;
@@ -189,7 +220,11 @@ export function createAnalyticsStore({ db }: { db: Database }) {
     `${FACTS_SELECT} where s.workspace_id = ? and s.environment = ? and s.created_at >= ? and s.created_at < ? and ${COUNTED}`,
   );
 
+  // The deltas of the transaction in progress, summed per rollup row (see `batched`); null outside one.
+  let pending: RollupSums | null = null;
+
   function add(f: RollupFacts, sign: 1 | -1) {
+    if (pending) return accumulate(pending, f, sign);
     const day = dayOf(f.countedAt);
     const month = periodStart(day, "month");
     const lost = f.outcome === "canceled" ? (f.mrrCents ?? 0) : 0;
@@ -201,6 +236,23 @@ export function createAnalyticsStore({ db }: { db: Database }) {
       params.push(f.workspaceId, f.environment, "month", key.facet, month, f.flowId ?? "", key.value, f.outcome, ...measures);
     }
     upsertAll.run(...params);
+  }
+
+  /** One upsert per summed row, twelve rows a statement where it can (one call into SQLite each). */
+  function writeSums(sums: RollupSums): void {
+    let params: (string | number)[] = [];
+    let rows = 0;
+    for (const { key, m } of sums.values()) {
+      // A row whose deltas netted to zero (a session counted and uncounted in one batch) changes nothing.
+      if (m[0] === 0 && m[1] === 0 && m[2] === 0 && m[3] === 0 && m[4] === 0) continue;
+      params.push(...key, ...m);
+      if (++rows === ROWS_PER_FACTS) {
+        upsertAll.run(...params);
+        params = [];
+        rows = 0;
+      }
+    }
+    for (let i = 0; i < params.length; i += 13) upsert.run(...params.slice(i, i + 13));
   }
 
   /** Runs a grouped read over from..to: whole months from the month rows, the loose days from the day rows. */
@@ -230,32 +282,23 @@ export function createAnalyticsStore({ db }: { db: Database }) {
   }
 
   /**
-   * Adds the facts of many new rows at once (the import): summed in memory per rollup row first, so a batch of
-   * thousands of events costs one upsert per distinct rollup row instead of twelve per event.
+   * Runs `writes` (inside a transaction) with every rollup change they make summed in memory per rollup row, then
+   * writes one upsert per row that changed, before the transaction commits: a group commit of many sessions, or an
+   * import chunk of thousands of events, costs one upsert per distinct row instead of twelve per change. The sums
+   * are dropped if `writes` throws (its transaction rolls back whole). Nested calls join the outer one.
    */
-  function applyMany(facts: RollupFacts[]): void {
-    const sums = new Map<string, { key: (string | number)[]; m: number[] }>();
-    for (const f of facts) {
-      const day = dayOf(f.countedAt);
-      const month = periodStart(day, "month");
-      const lost = f.outcome === "canceled" ? (f.mrrCents ?? 0) : 0;
-      const accepted = f.offerAccepted ? 1 : 0;
-      const flow = f.flowId ?? "";
-      for (const k of keysOf(f)) {
-        for (const [grain, start] of [["day", day], ["month", month]] as const) {
-          const id = `${f.workspaceId}\u0000${f.environment}\u0000${grain}\u0000${k.facet}\u0000${start}\u0000${flow}\u0000${k.value}\u0000${f.outcome}`;
-          let entry = sums.get(id);
-          if (!entry) sums.set(id, (entry = { key: [f.workspaceId, f.environment, grain, k.facet, start, flow, k.value, f.outcome], m: [0, 0, 0, 0, 0] }));
-          const m = entry.m;
-          m[0] += 1;
-          m[1] += f.recoveredMrrCents;
-          m[2] += lost;
-          m[3] += accepted;
-          m[4] += accepted * f.recoveredMrrCents;
-        }
-      }
+  function batched<T>(writes: () => T): T {
+    if (pending) return writes();
+    const sums: RollupSums = new Map();
+    pending = sums;
+    try {
+      const result = writes();
+      pending = null;
+      if (sums.size) writeSums(sums);
+      return result;
+    } finally {
+      pending = null;
     }
-    for (const { key, m } of sums.values()) upsert.run(...key, ...m);
   }
 
   /** The facts a stored hosted session contributes now, or null when it does not exist (or no longer counts). */
@@ -267,42 +310,25 @@ export function createAnalyticsStore({ db }: { db: Database }) {
   function rebuildOne(workspaceId: string): number {
     return db.transaction(() => {
       db.run("delete from analytics_rollups where workspace_id = ?", [workspaceId]);
-      // Summed in memory first: one insert per rollup row instead of six upserts per session.
-      const sums = new Map<string, { key: unknown[]; m: number[] }>();
+      // Summed in memory first: one upsert per rollup row instead of twelve per session.
+      const sums: RollupSums = new Map();
       let counted = 0;
       for (const row of factsOfWorkspace.iterate(workspaceId) as IterableIterator<FactsRow>) {
-        const f = factsOfRow(row);
+        accumulate(sums, factsOfRow(row), 1);
         counted++;
-        const day = dayOf(f.countedAt);
-        const lost = f.outcome === "canceled" ? (f.mrrCents ?? 0) : 0;
-        const accepted = f.offerAccepted ? 1 : 0;
-        const month = periodStart(day, "month");
-        const flow = f.flowId ?? "";
-        // One string per row part, concatenated: a million sessions make twelve million keys.
-        const tail = `\u0000${flow}\u0000`;
-        for (const k of keysOf(f)) {
-          for (const [grain, start] of [["day", day], ["month", month]] as const) {
-            const id = `${f.workspaceId}\u0000${f.environment}\u0000${grain}\u0000${k.facet}\u0000${start}${tail}${k.value}\u0000${f.outcome}`;
-            let entry = sums.get(id);
-            if (!entry) sums.set(id, (entry = { key: [f.workspaceId, f.environment, grain, k.facet, start, flow, k.value, f.outcome], m: [0, 0, 0, 0, 0] }));
-            const m = entry.m;
-            m[0] += 1;
-            m[1] += f.recoveredMrrCents;
-            m[2] += lost;
-            m[3] += accepted;
-            m[4] += accepted * f.recoveredMrrCents;
-          }
-        }
       }
-      for (const { key, m } of sums.values()) upsert.run(...(key as [string]), ...m);
+      writeSums(sums);
       return counted;
     }).immediate();
   }
 
 
+  // Every transaction of the connection's write queue (group commits) sums its rollup changes first.
+  writeQueueFor(db).wrapBatches(batched);
+
   return {
     apply,
-    applyMany,
+    batched,
     factsOfSession,
 
     /** Runs a write to one session and applies its change to the rollups, all in one transaction. */

@@ -115,7 +115,7 @@ function factsOf(e: CancellationEvent): RollupFacts {
 }
 
 /** The analytics rollups, kept in the transaction of every event write. */
-export type EventRollups = Pick<AnalyticsStore, "apply" | "applyMany" | "track">;
+export type EventRollups = Pick<AnalyticsStore, "apply" | "batched" | "track">;
 
 export function createCancellationStore({ db, rollups }: { db: Database; rollups: EventRollups }) {
   // The connection's one write queue: API writes share commits with every other store's (group commit).
@@ -162,10 +162,10 @@ export function createCancellationStore({ db, rollups }: { db: Database; rollups
   }
 
   /**
-   * Records one event inside the caller's transaction. A new event's facts go to `counted` (the caller adds them
-   * to the rollups, one by one or summed per batch); a linked session stops counting in the same step.
+   * Records one event inside the caller's transaction, with its rollup change (summed per batch by the caller's
+   * `rollups.batched`); a linked session stops counting in the same step.
    */
-  function insertNow(e: CancellationEvent, counted: RollupFacts[]): InsertResult {
+  function insertNow(e: CancellationEvent): InsertResult {
     if (e.linkedSessionId) {
       // Checked before the insert so a replay of a linked event finds itself, not a "taken" session.
       const existing = find(e.workspaceId, e.eventId);
@@ -198,30 +198,21 @@ export function createCancellationStore({ db, rollups }: { db: Database; rollups
     if (result.changes === 0) return { kind: "exists", event: find(e.workspaceId, e.eventId)! };
     // The pair counts once, with the event's status: the session's own contribution leaves the rollups.
     if (e.linkedSessionId) rollups.track(e.linkedSessionId, () => supersede.run(e.id, e.linkedSessionId));
-    counted.push(factsOf(e));
+    rollups.apply(null, factsOf(e));
     return { kind: "created", event: e };
   }
 
   return {
     /** One event, through group commit: concurrent POSTs share a transaction (and a commit). */
     insert(event: CancellationEvent): Promise<InsertResult> {
-      return writes.enqueue(() => {
-        const counted: RollupFacts[] = [];
-        const result = insertNow(event, counted);
-        for (const facts of counted) rollups.apply(null, facts);
-        return result;
-      });
+      return writes.enqueue(() => insertNow(event));
     },
-    /** Many events in one transaction, its write lock taken up front (the import, in its own process). */
+    /**
+     * Many events in one transaction, its write lock taken up front (the import, in its own process); their rollup
+     * changes are summed in memory and written once per rollup row, in the same transaction.
+     */
     insertBatch(events: CancellationEvent[]): InsertResult[] {
-      return db
-        .transaction(() => {
-          const counted: RollupFacts[] = [];
-          const results = events.map((e) => insertNow(e, counted));
-          rollups.applyMany(counted);
-          return results;
-        })
-        .immediate();
+      return db.transaction(() => rollups.batched(() => events.map(insertNow))).immediate();
     },
     async findByEventId(workspaceId: string, eventId: string): Promise<CancellationEvent | null> {
       return find(workspaceId, eventId);
