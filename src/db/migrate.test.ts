@@ -51,7 +51,8 @@ describe("0005 ingestion: sessions rebuilt from their current definition", () =>
     expect(db.query("select id, extra, flow_id from sessions").all()).toEqual([{ id: "s1", extra: "kept", flow_id: "f" }]);
     const indexes = (db.query("select name from sqlite_schema where type = 'index' and tbl_name = 'sessions' and sql is not null order by name").all() as { name: string }[]).map((r) => r.name);
     expect(indexes).toContain("sessions_extra");
-    expect(indexes).toContain("sessions_workspace_created");
+    expect(indexes).toContain("sessions_workspace_customer");
+    expect(indexes).toContain("sessions_workspace_env_recent");
     expect(indexes).toContain("sessions_event_id");
     db.run(`insert into sessions (id, workspace_id, flow_id, source, customer_id, environment, csrf_token, created_at, expires_at, event_id)
             values ('s2', 'w', null, 'ingestion', 'u', 'prod', 'c', 1, 2, 'evt_1')`);

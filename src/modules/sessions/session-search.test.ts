@@ -7,6 +7,7 @@ import { makeTestApp, seedWorkspace, type TestApp } from "../../../tests/helpers
 import { signedIn } from "../../../tests/dashboard-client.ts";
 import { runCli } from "../../cli/index.ts";
 import type { Io } from "../../cli/context.ts";
+import type { Session } from "./sessions.store.ts";
 
 const DAY = 86_400_000;
 
@@ -147,12 +148,54 @@ describe("CSV export", () => {
   test("the query plans read an index in order: no scan of the workspace, no sort", async () => {
     const t = await makeTestApp();
     const plan = (sql: string) => (t.deps.db.query(`explain query plan ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(" | ");
-    const base = "select id from sessions indexed by sessions_workspace_recent where workspace_id = 'w' and outcome = 'saved' and (created_at, id) < (1, 'x') order by created_at desc, id desc limit 51";
-    expect(plan(base)).toContain("SEARCH sessions USING INDEX sessions_workspace_recent (workspace_id=? AND (created_at,id)<(?,?))");
+    const base = "select id from sessions indexed by sessions_workspace_env_recent where workspace_id = 'w' and environment = 'prod' and outcome = 'saved' and (created_at, id) < (1, 'x') order by created_at desc, id desc limit 51";
+    expect(plan(base)).toContain("SEARCH sessions USING INDEX sessions_workspace_env_recent (workspace_id=? AND environment=? AND (created_at,id)<(?,?))");
     expect(plan(base)).not.toContain("TEMP B-TREE");
+    const dated = "select id from sessions indexed by sessions_workspace_env_recent where workspace_id = 'w' and environment = 'sandbox' and created_at >= 0 and (created_at, id) < (1, 'x') order by created_at desc, id desc limit 51";
+    expect(plan(dated)).toContain("sessions_workspace_env_recent (workspace_id=? AND environment=? AND created_at>? AND (created_at,id)<(?,?))");
+    expect(plan(dated)).not.toContain("TEMP B-TREE");
     const byCustomer = "select id from sessions indexed by sessions_workspace_customer where workspace_id = 'w' and customer_id = 'c' order by created_at desc, id desc limit 51";
     expect(plan(byCustomer)).toContain("sessions_workspace_customer (workspace_id=? AND customer_id=?)");
     expect(plan(byCustomer)).not.toContain("TEMP B-TREE");
+    // The other readers of the same index: the recent list of an environment, the stats sliver, a rebuild.
+    const recent = "select id from sessions where workspace_id = 'w' and environment = 'prod' order by created_at desc, id desc limit 100";
+    expect(plan(recent)).toContain("sessions_workspace_env_recent (workspace_id=? AND environment=?)");
+    expect(plan(recent)).not.toContain("TEMP B-TREE");
+    const sliver = "select id from sessions where workspace_id = 'w' and environment = 'prod' and created_at >= 1 and created_at < 2";
+    expect(plan(sliver)).toContain("sessions_workspace_env_recent (workspace_id=? AND environment=? AND created_at>? AND created_at<?)");
+  });
+
+  test("pages over both environments merge them in order, ties by id; a cursor and a date bound together", async () => {
+    const t = await makeTestApp();
+    const ws = await seedWorkspace(t);
+    const workspace = (await t.deps.workspaceService.get(ws.id))!;
+    // Bursts of sessions on one millisecond, in both environments: the order between them is the id.
+    for (let i = 0; i < 45; i++) {
+      if (i % 9 === 0) t.clock.advance(DAY / 2);
+      await t.deps.sessionService.start(workspace, { source: "api", customerId: `c${i % 4}`, environment: i % 2 ? "sandbox" : "prod" });
+    }
+    const expected = (where: string) =>
+      (t.deps.db.query(`select id from sessions where workspace_id = ? ${where} order by created_at desc, id desc`).all(ws.id) as { id: string }[]).map((r) => r.id);
+    const before = t.clock.now() - DAY;
+    for (const [filters, where] of [
+      [{}, ""],
+      [{ environment: "sandbox" as const }, "and environment = 'sandbox'"],
+      [{ customerId: "c1" }, "and customer_id = 'c1'"],
+      [{ before }, `and created_at < ${before}`],
+      [{ from: before - DAY, before }, `and created_at >= ${before - DAY} and created_at < ${before}`],
+    ] as const) {
+      const seen: string[] = [];
+      let after: { createdAt: number; id: string } | null = null;
+      for (;;) {
+        const { sessions }: { sessions: Session[] } = await t.deps.sessionSearchService.page(ws.id, filters, after, 4);
+        if (sessions.length === 0) break;
+        seen.push(...sessions.map((s) => s.id));
+        const last = sessions.at(-1)!;
+        after = { createdAt: last.createdAt, id: last.id };
+      }
+      expect(seen).toEqual(expected(where));
+      expect(seen.length).toBeGreaterThan(0);
+    }
   });
 });
 
