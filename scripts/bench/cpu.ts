@@ -23,6 +23,7 @@ const devNull = openSync("/dev/null", "w");
 const config = loadConfig({ HOLDFAST_DATA_DIR: work, LOG_LEVEL: "info", HOLDFAST_RATE_LIMIT: "1000000" });
 const booted = await openApp({ config, logger: createLogger("info", (chunk) => void writeSync(devNull, chunk)) });
 await booted.warm({ compress: false });
+if (process.env.CPU_PRAGMA) booted.db.run(`pragma ${process.env.CPU_PRAGMA}`);
 const { workspaceService, keyService, cancellationService } = booted.deps;
 const { workspace } = await workspaceService.create({ name: "Bench", plan: "advanced", defaultReturnUrl: "https://app.example.com/billing/cancelled", allowedReturnUrls: [] });
 const key = (await keyService.create(workspace.id, "read_write", "live")).secret;

@@ -161,34 +161,49 @@ const MEASURES = `coalesce(sum(sessions), 0) as sessions, coalesce(sum(recovered
   coalesce(sum(offer_recovered_mrr_cents), 0) as offerRecoveredMrrCents`;
 const SCOPE = `workspace_id = ?1 and environment = ?2 and grain = ?7 and facet = ?3 and day between ?4 and ?5 and (?6 is null or flow_id = ?6)`;
 
-/** Rollup deltas summed per row: the row's key columns and its five measures. */
-type RollupSums = Map<string, { key: (string | number)[]; m: number[] }>;
+/**
+ * Rollup deltas summed per kind of change: facts that land in the same twelve rollup rows (same workspace,
+ * environment, flow, outcome, day and facet values) share one entry, so summing costs one key per change, not
+ * twelve; the measures are sums, so they can be split into rows afterwards (`rowsOf`).
+ */
+type RollupSums = Map<string, { facts: RollupFacts; m: number[] }>;
 
 function accumulate(sums: RollupSums, f: RollupFacts, sign: 1 | -1): void {
   const day = dayOf(f.countedAt);
-  const month = periodStart(day, "month");
+  const id = `${f.workspaceId}\u0000${f.environment}\u0000${f.flowId ?? ""}\u0000${f.outcome}\u0000${day}\u0000${f.reason ?? ""}\u0000${f.plan ?? ""}\u0000${mrrBand(f.mrrCents)}\u0000${tenureBand(f.tenureDays)}\u0000${f.offerKind ?? ""}`;
+  let entry = sums.get(id);
+  if (!entry) sums.set(id, (entry = { facts: f, m: [0, 0, 0, 0, 0] }));
   const recovered = sign * f.recoveredMrrCents;
-  const lost = f.outcome === "canceled" ? sign * (f.mrrCents ?? 0) : 0;
-  const accepted = f.offerAccepted ? sign : 0;
-  const offerRecovered = f.offerAccepted ? recovered : 0;
-  const flow = f.flowId ?? "";
-  // The part of the map key every row of these facts shares, built once (an import sums millions of these).
-  const head = `${f.workspaceId}\u0000${f.environment}\u0000${flow}\u0000${f.outcome}\u0000`;
-  for (const k of keysOf(f)) {
-    for (let g = 0; g < 2; g++) {
-      const grain = g === 0 ? "day" : "month";
-      const start = g === 0 ? day : month;
-      const id = `${head}${grain}\u0000${start}\u0000${k.facet}\u0000${k.value}`;
-      let entry = sums.get(id);
-      if (!entry) sums.set(id, (entry = { key: [f.workspaceId, f.environment, grain, k.facet, start, flow, k.value, f.outcome], m: [0, 0, 0, 0, 0] }));
-      const m = entry.m;
-      m[0] += sign;
-      m[1] += recovered;
-      m[2] += lost;
-      m[3] += accepted;
-      m[4] += offerRecovered;
+  const m = entry.m;
+  m[0] += sign;
+  m[1] += recovered;
+  if (f.outcome === "canceled") m[2] += sign * (f.mrrCents ?? 0);
+  if (f.offerAccepted) {
+    m[3] += sign;
+    m[4] += recovered;
+  }
+}
+
+/** The rollup rows the summed changes touch, each with its summed measures (rows shared by several kinds merge). */
+function rowsOf(sums: RollupSums): { key: (string | number)[]; m: number[] }[] {
+  const rows = new Map<string, { key: (string | number)[]; m: number[] }>();
+  for (const { facts: f, m } of sums.values()) {
+    const day = dayOf(f.countedAt);
+    const month = periodStart(day, "month");
+    const flow = f.flowId ?? "";
+    const head = `${f.workspaceId}\u0000${f.environment}\u0000${flow}\u0000${f.outcome}\u0000`;
+    for (const k of keysOf(f)) {
+      for (let g = 0; g < 2; g++) {
+        const grain = g === 0 ? "day" : "month";
+        const start = g === 0 ? day : month;
+        const id = `${head}${grain}\u0000${start}\u0000${k.facet}\u0000${k.value}`;
+        let row = rows.get(id);
+        if (!row) rows.set(id, (row = { key: [f.workspaceId, f.environment, grain, k.facet, start, flow, k.value, f.outcome], m: [0, 0, 0, 0, 0] }));
+        for (let i = 0; i < 5; i++) row.m[i] += m[i];
+      }
     }
   }
+  return [...rows.values()];
 }
 
 export function createAnalyticsStore({ db }: { db: Database }) {
@@ -242,7 +257,7 @@ export function createAnalyticsStore({ db }: { db: Database }) {
   function writeSums(sums: RollupSums): void {
     let params: (string | number)[] = [];
     let rows = 0;
-    for (const { key, m } of sums.values()) {
+    for (const { key, m } of rowsOf(sums)) {
       // A row whose deltas netted to zero (a session counted and uncounted in one batch) changes nothing.
       if (m[0] === 0 && m[1] === 0 && m[2] === 0 && m[3] === 0 && m[4] === 0) continue;
       params.push(...key, ...m);
