@@ -5,15 +5,18 @@ import { ENVIRONMENTS, OUTCOMES, contextSchema, metadataSchema } from "../sessio
 
 
 // The guide spells fields both ways; the snake_case forms are aliases.
-export const EVENT_ALIASES: [string, string][] = [
+export const EVENT_ALIASES = [
   ["event_id", "eventId"],
   ["user_id", "userId"],
   ["subscription_id", "subscriptionId"],
   ["session_id", "sessionId"],
   ["occurred_at", "occurredAt"],
-];
+] as const;
 
-/** Copies snake_case aliases onto their camelCase fields (never throws: it runs before the key check). */
+/**
+ * Copies snake_case aliases onto their camelCase fields (never throws: it runs before the key check). Both sent is
+ * left for the schema to judge: the same value is fine, different values are a 400 naming both spellings.
+ */
 export function applyEventAliases(body: unknown): void {
   if (!body || typeof body !== "object" || Array.isArray(body)) return;
   const b = body as Record<string, unknown>;
@@ -32,36 +35,65 @@ const feedback = z.string("must be a string").trim().max(2000, "must be at most 
 // An event's status is a session outcome (the list is defined once, with the sessions).
 const status = z.enum(OUTCOMES, `must be one of ${OUTCOMES.join(", ")}`);
 
+const eventId = z
+  .string({ error: required })
+  .min(1, "is required")
+  .max(200, "must be at most 200 characters")
+  .regex(NO_CONTROL, "must not contain control characters");
+const userId = z.string({ error: required }).trim().min(1, "is required").max(200, "must be at most 200 characters");
+const subscriptionId = z.string("must be a string").trim().max(200, "must be at most 200 characters");
+const sessionId = z.uuid("must be a session id (uuid)");
+
+/** The same value, as the schema reads it: an instant however it is spelled, anything else as JSON. */
+function sameValue(name: string, a: unknown, b: unknown): boolean {
+  if (name === "occurredAt" && typeof a === "string" && typeof b === "string") return Date.parse(a) === Date.parse(b);
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * Both spellings of a field with different values: a 400 naming both, never a silent pick. Each alias is checked by
+ * its field's own schema first, so " u1 " and "u1" are the same user, as they would be stored.
+ */
+function noConflictingEventAliases(pairs: readonly (readonly [alias: string, name: string])[]) {
+  return (body: Record<string, unknown>, ctx: z.RefinementCtx) => {
+    for (const [alias, name] of pairs) {
+      if (body[alias] !== undefined && body[name] !== undefined && !sameValue(name, body[alias], body[name]))
+        ctx.addIssue({ code: "custom", path: [alias], message: `conflicts with ${name}: send one of them, or the same value in both` });
+    }
+  };
+}
+
+type Alias = (typeof EVENT_ALIASES)[number][0];
+
+/** A parsed body without its alias fields (they only ever repeat a camelCase field): what an event stores and hashes. */
+export function withoutAliases<T extends Record<string, unknown>>(body: T): Omit<T, Alias> {
+  const fields: Record<string, unknown> = { ...body };
+  for (const [alias] of EVENT_ALIASES) delete fields[alias];
+  return fields as Omit<T, Alias>;
+}
+
 export const cancellationBody = z.object(
   {
-    eventId: z
-      .string({ error: required })
-      .min(1, "is required")
-      .max(200, "must be at most 200 characters")
-      .regex(NO_CONTROL, "must not contain control characters")
-      .describe("Your stable id for this event, unique per workspace (alias: event_id)"),
-    userId: z
-      .string({ error: required })
-      .trim()
-      .min(1, "is required")
-      .max(200, "must be at most 200 characters")
-      .describe("Your stable user identifier (alias: user_id)"),
-    subscriptionId: z.string("must be a string").trim().max(200, "must be at most 200 characters").optional(),
+    eventId: eventId.describe("Your stable id for this event, unique per workspace (alias: event_id)"),
+    event_id: eventId.optional().describe("Alias of eventId"),
+    userId: userId.describe("Your stable user identifier (alias: user_id)"),
+    user_id: userId.optional().describe("Alias of userId"),
+    subscriptionId: subscriptionId.optional().describe("Your subscription id (alias: subscription_id)"),
+    subscription_id: subscriptionId.optional().describe("Alias of subscriptionId"),
     status: status.default("canceled").describe("default canceled"),
     reason: reason.optional().describe("Why the customer left, e.g. too expensive (stored lower case)"),
     feedback: feedback.optional(),
     offer: offerConfigSchema.optional().describe("The offer shown or accepted, in the flow offer shape"),
     occurredAt: occurredAt.optional(),
+    occurred_at: occurredAt.optional().describe("Alias of occurredAt"),
     environment: z.enum(ENVIRONMENTS, "must be prod or sandbox").optional().describe("A test key always records sandbox"),
     context: contextSchema.optional(),
     metadata: metadataSchema.optional().describe("Flat object of string/number/boolean/null values"),
-    sessionId: z
-      .uuid("must be a session id (uuid)")
-      .optional()
-      .describe("A hosted session of this workspace that this event is the final word for (alias: session_id)"),
+    sessionId: sessionId.optional().describe("A hosted session of this workspace that this event is the final word for (alias: session_id)"),
+    session_id: sessionId.optional().describe("Alias of sessionId"),
   },
   { error: "Request body must be a JSON object" },
-);
+).superRefine(noConflictingEventAliases(EVENT_ALIASES));
 export type CancellationBody = z.infer<typeof cancellationBody>;
 
 export const cancellationPatch = z.object(
@@ -71,11 +103,12 @@ export const cancellationPatch = z.object(
     feedback: feedback.nullable().optional(),
     offer: offerConfigSchema.nullable().optional(),
     occurredAt: occurredAt.optional(),
+    occurred_at: occurredAt.optional().describe("Alias of occurredAt"),
     context: contextSchema.optional().describe("Replaces the stored context"),
     metadata: metadataSchema.optional().describe("Replaces the stored metadata"),
   },
   { error: "Request body must be a JSON object" },
-);
+).superRefine(noConflictingEventAliases([["occurred_at", "occurredAt"]]));
 export type CancellationPatch = z.infer<typeof cancellationPatch>;
 
 export const eventIdParams = z.object({ eventId: z.string() });

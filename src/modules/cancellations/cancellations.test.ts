@@ -89,6 +89,59 @@ describe("POST /api/v1/cancellations", () => {
     });
   });
 
+  test("a field sent in both spellings with different values is a 400 naming both; the same value is accepted", async () => {
+    const session = crypto.randomUUID();
+    const conflicts: [string, Record<string, unknown>][] = [
+      ["event_id: conflicts with eventId", { eventId: "evt_a", event_id: "evt_b", userId: "u" }],
+      ["user_id: conflicts with userId", { eventId: "evt_c", userId: "u1", user_id: "u2" }],
+      ["subscription_id: conflicts with subscriptionId", { eventId: "evt_d", userId: "u", subscriptionId: "s1", subscription_id: "s2" }],
+      ["occurred_at: conflicts with occurredAt", { eventId: "evt_e", userId: "u", occurredAt: "2026-01-01T00:00:00Z", occurred_at: "2026-01-02T00:00:00Z" }],
+      ["session_id: conflicts with sessionId", { eventId: "evt_f", userId: "u", sessionId: session, session_id: crypto.randomUUID() }],
+    ];
+    for (const [message, body] of conflicts) {
+      const res = await runScenario(t, { name: message, method: "POST", url: PATH, key: ws.liveKey, body, expectStatus: 400, expectError: message });
+      // Never the submitted values.
+      expect(await res.text()).not.toContain("u2");
+    }
+    expect(eventRows()).toEqual([]);
+
+    // The same value both ways (an instant however it is spelled, a user id however it is padded) is one field.
+    const same = await post({ eventId: "evt_same", event_id: "evt_same", userId: "u1", user_id: " u1 ", occurredAt: "2026-01-01T00:00:00Z", occurred_at: "2026-01-01T00:00:00.000Z" });
+    expect(same.status).toBe(201);
+    const stored = await same.json();
+    expect(stored).toMatchObject({ eventId: "evt_same", userId: "u1", occurredAt: "2026-01-01T00:00:00.000Z" });
+    expect(Object.keys(stored).sort()).toEqual(ANSWER_KEYS);
+    // Either spelling of the same payload is a replay, not a conflict.
+    const replay = await post({ event_id: "evt_same", user_id: "u1", occurred_at: "2026-01-01T00:00:00Z" });
+    expect(replay.status).toBe(200);
+    expect(await replay.json()).toEqual(stored);
+
+    // A PATCH may spell occurredAt either way, but not two ways at once.
+    await runScenario(t, {
+      name: "patch",
+      method: "PATCH",
+      url: `${PATH}/evt_same`,
+      key: ws.liveKey,
+      body: { occurredAt: "2026-01-03T00:00:00Z", occurred_at: "2026-01-04T00:00:00Z" },
+      expectStatus: 400,
+      expectError: "occurred_at: conflicts with occurredAt",
+    });
+    const patched = await t.request("PATCH", `${PATH}/evt_same`, { key: ws.liveKey, body: { occurred_at: "2026-01-03T00:00:00Z" } });
+    expect((await patched.json()).occurredAt).toBe("2026-01-03T00:00:00.000Z");
+
+    // The import applies the same rule, naming the line.
+    const workspace = (await t.deps.workspaceService.get(ws.id))!;
+    expect(
+      t.deps.cancellationService.importBatch(workspace, "prod", [
+        { line: 7, value: { eventId: "imp_1", event_id: "imp_2", userId: "u" } },
+        { line: 8, value: { eventId: "imp_3", event_id: "imp_3", userId: "u" } },
+      ]),
+    ).toEqual([
+      { kind: "invalid", line: 7, message: "event_id: conflicts with eventId: send one of them, or the same value in both" },
+      { kind: "created" },
+    ]);
+  });
+
   test("a saved event recovers its full MRR in cents", async () => {
     const res = await post(event({ status: "saved", context: { mrr: 19.99 } }));
     expect((await res.json()).recoveredMrrCents).toBe(1999);
