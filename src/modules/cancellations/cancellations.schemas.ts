@@ -63,14 +63,10 @@ function noConflictingEventAliases(pairs: readonly (readonly [alias: string, nam
   };
 }
 
-type Alias = (typeof EVENT_ALIASES)[number][0];
-
-/** A parsed body without its alias fields (they only ever repeat a camelCase field): what an event stores and hashes. */
-export function withoutAliases<T extends Record<string, unknown>>(body: T): Omit<T, Alias> {
-  const fields: Record<string, unknown> = { ...body };
-  for (const [alias] of EVENT_ALIASES) delete fields[alias];
-  return fields as Omit<T, Alias>;
-}
+/** Every alias field set to undefined: spread over a parsed body, it leaves what an event stores and hashes. */
+export const NO_ALIASES = Object.freeze(Object.fromEntries(EVENT_ALIASES.map(([alias]) => [alias, undefined]))) as {
+  readonly [K in (typeof EVENT_ALIASES)[number][0]]: undefined;
+};
 
 export const cancellationBody = z.object(
   {

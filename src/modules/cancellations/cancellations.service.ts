@@ -18,7 +18,7 @@ import {
   type CancellationBody,
   type CancellationPatch,
   type CancellationView,
-  withoutAliases,
+  NO_ALIASES,
 } from "./cancellations.schemas.ts";
 import type { CancellationEvent, CancellationStore, InsertResult, LinkProblem } from "./cancellations.store.ts";
 
@@ -98,9 +98,9 @@ export function createCancellationService(deps: { cancellationStore: Cancellatio
     const context = body.context ?? {};
     // What "the same payload" means on a replay: the fields as sent (aliases resolved, defaults applied), with the
     // instant rather than its spelling; an omitted occurredAt is not part of it (its default moves with the clock).
-    // Aliases are left out: eventId and event_id spell one payload.
+    // Aliases are left out (canonicalJson skips undefined): eventId and event_id spell one payload.
     const eventHash = sha256Hex(
-      canonicalJson({ ...withoutAliases(body), occurredAt: body.occurredAt === undefined ? undefined : occurredAt, environment }),
+      canonicalJson({ ...body, ...NO_ALIASES, occurredAt: body.occurredAt === undefined ? undefined : occurredAt, environment }),
     );
     return {
       id: Bun.randomUUIDv7(),
