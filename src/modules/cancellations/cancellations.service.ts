@@ -73,6 +73,28 @@ export function describeIssue(error: z.ZodError): string {
   return path ? `${path}: ${message}` : message;
 }
 
+// The payload's keys in canonicalJson's order, each with its quoted form: every key the body schema knows (it strips
+// all others) except the aliases, which only repeat a camelCase field.
+const PAYLOAD_KEYS: [string, string][] = Object.keys(cancellationBody.shape)
+  .filter((key) => !(key in NO_ALIASES))
+  .sort()
+  .map((key) => [key, `${JSON.stringify(key)}:`]);
+
+/**
+ * sha256 of canonicalJson({ ...body, occurredAt, environment }) without its aliases: the same text, built without
+ * sorting keys or copying the body (it runs for every imported row). `occurredAt` is the instant (undefined when
+ * the body left it out: a default that moves with the clock is not part of the payload).
+ */
+export function payloadHash(body: CancellationBody, occurredAt: number | undefined, environment: Environment): string {
+  let out = "{";
+  for (const [key, quoted] of PAYLOAD_KEYS) {
+    const value = key === "occurredAt" ? occurredAt : key === "environment" ? environment : body[key as keyof CancellationBody];
+    if (value === undefined) continue;
+    out += (out.length > 1 ? "," : "") + quoted + canonicalJson(value);
+  }
+  return sha256Hex(`${out}}`);
+}
+
 export type ImportOutcome =
   | { kind: "created" | "unchanged" }
   | { kind: "conflicting"; line: number }
@@ -98,10 +120,7 @@ export function createCancellationService(deps: { cancellationStore: Cancellatio
     const context = body.context ?? {};
     // What "the same payload" means on a replay: the fields as sent (aliases resolved, defaults applied), with the
     // instant rather than its spelling; an omitted occurredAt is not part of it (its default moves with the clock).
-    // Aliases are left out (canonicalJson skips undefined): eventId and event_id spell one payload.
-    const eventHash = sha256Hex(
-      canonicalJson({ ...body, ...NO_ALIASES, occurredAt: body.occurredAt === undefined ? undefined : occurredAt, environment }),
-    );
+    const eventHash = payloadHash(body, body.occurredAt === undefined ? undefined : occurredAt, environment);
     return {
       id: Bun.randomUUIDv7(),
       workspaceId: workspace.id,
