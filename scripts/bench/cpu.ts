@@ -3,7 +3,10 @@
 // flight through the app's fetch handler (so group commit batches as it does under wrk), and prints µs of CPU
 // (user + system) per request for POST /api/v1/cancel-link and POST /api/v1/cancellations, and per row for the
 // import path (parse + validate + insert, 2000-row transactions). No HTTP socket: the server's own cost is not in it.
-//   bun scripts/bench/cpu.ts            CPU_REQUESTS=20000 CPU_IMPORT_ROWS=100000 CPU_CONCURRENCY=32
+// Each POST case runs CPU_ROUNDS rounds; the least disturbed one (the minimum) is the figure, the median is shown too.
+//   bun scripts/bench/cpu.ts     CPU_REQUESTS=4000 CPU_ROUNDS=6 CPU_IMPORT_ROWS=100000 CPU_CONCURRENCY=32
+//   CPU_ONLY=cancel-link|cancellations|import runs one part (e.g. under --cpu-prof); CPU_PRAGMA="cache_size = -65536"
+//   tries a pragma on the app's connection.
 import { mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
