@@ -559,6 +559,44 @@ describe("analytics: events kept in the rollups in the transaction of every writ
     expect(rollupRows(t)).toEqual(incremental);
   });
 
+  test("random imports and concurrent POSTs and PATCHes (summed per transaction) leave the rollups equal to a recount", async () => {
+    const t = await makeTestApp();
+    const ws = await seedWorkspace(t);
+    const workspace = (await t.deps.workspaceService.get(ws.id))!;
+    let seed = 99;
+    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+    const hosted: string[] = [];
+    for (let i = 0; i < 8; i++)
+      hosted.push((await (await t.request("POST", "/api/v1/cancel-link", { key: ws.liveKey, body: { userId: `h${i}`, context: { mrr: 30 } } })).json()).sessionId);
+    const eventBody = (id: number) => ({
+      eventId: `r_${id}`,
+      userId: `u${id % 7}`,
+      status: pick(["canceled", "saved", "pending"] as const),
+      reason: pick([undefined, "Too expensive", "other"]),
+      offer: pick([undefined, { kind: "pause", months: 2 }]),
+      occurredAt: new Date(Date.UTC(2025, Math.floor(random() * 12), 1 + Math.floor(random() * 28), Math.floor(random() * 24))).toISOString(),
+      context: pick([{}, { plan: "pro", mrr: 24.99, tenureDays: 30 }, { plan: "basic", mrr: 100, tenureDays: 366 }]),
+      sessionId: random() < 0.1 ? pick(hosted) : undefined,
+    });
+    for (let round = 0; round < 6; round++) {
+      // An import chunk (some ids repeat: unchanged or conflicting rows), then a burst of API writes in one group commit.
+      const records = Array.from({ length: 60 }, (_, i) => ({ line: i + 1, value: eventBody(Math.floor(random() * 200)) }));
+      t.deps.cancellationService.importBatch(workspace, "prod", records);
+      const burst = Array.from({ length: 10 }, () => {
+        const id = Math.floor(random() * 220);
+        return random() < 0.5
+          ? t.request("POST", "/api/v1/cancellations", { key: ws.liveKey, body: eventBody(id) })
+          : t.request("PATCH", `/api/v1/cancellations/r_${id}`, { key: ws.liveKey, body: { status: pick(["saved", "canceled", "pending"]), occurredAt: eventBody(id).occurredAt } });
+      });
+      await Promise.all(burst);
+    }
+    const incremental = rollupRows(t);
+    expect(incremental.length).toBeGreaterThan(50);
+    t.deps.analyticsService.rebuild(ws.id);
+    expect(rollupRows(t)).toEqual(incremental);
+  });
+
   test("the retention report counts a linked pair once, at the event's occurredAt, with the event's status", async () => {
     const t = await makeTestApp();
     const ws = await seedWorkspace(t);
