@@ -81,10 +81,15 @@ if (code !== 0) fail(`import exited ${code}:\n${out}\n${err.slice(0, 2000)}`);
 if (!out.includes(`created      ${EVENTS}`)) fail(`unexpected summary:\n${out}`);
 
 const rate = EVENTS / seconds;
+// CPU time says what the importer costs whatever the neighbours do (wall time on a shared box does not).
+const cpu = child.resourceUsage()?.cpuTime;
+const cpuSeconds = cpu ? Number(cpu.total) / 1e6 : null;
 const rssMb = peakKb / 1024;
 console.log(`holdfast cancellations import: ${EVENTS.toLocaleString("en-US")} events from a ${sizeMb.toFixed(0)} MB JSONL file (${file})`);
 console.log(`  wall time        ${seconds.toFixed(1)} s (process start, migrations and the final commit included)`);
 console.log(`  throughput       ${Math.round(rate).toLocaleString("en-US")} events/s   (goal ≥ ${GOAL_EVENTS_PER_SECOND.toLocaleString("en-US")}: ${rate >= GOAL_EVENTS_PER_SECOND ? "met" : "NOT met"})`);
+if (cpuSeconds !== null)
+  console.log(`  CPU time         ${cpuSeconds.toFixed(1)} s user + system: ${((cpuSeconds * 1e6) / EVENTS).toFixed(1)} µs a row, ${Math.round(EVENTS / cpuSeconds).toLocaleString("en-US")} events per CPU second`);
 console.log(`  peak RSS         ${rssMb.toFixed(0)} MB   (goal < ${GOAL_RSS_MB}: ${rssMb > 0 && rssMb < GOAL_RSS_MB ? "met" : rssMb === 0 ? "not measured (no /proc)" : "NOT met"})`);
 console.log(`  load average     ${loadBefore} before, ${loadAverage()} after (1, 5, 15 min; ${navigator.hardwareConcurrency} cores)`);
 cleanUp();
