@@ -89,7 +89,7 @@ for (const c of cases) {
   console.error(`${c.name.padEnd(30)} ${Math.min(...per).toFixed(1).padStart(7)} µs CPU/request min, ${median(per).toFixed(1)} median (rounds: ${per.map((p) => p.toFixed(1)).join(", ")}; ${((REQUESTS * ROUNDS) / transactions).toFixed(1)} requests a commit)`);
 }
 
-if (!only || only === "import") await importPath();
+if ((!only || only === "import") && IMPORT_ROWS > 0) await importPath();
 
 async function importPath(): Promise<void> {
   // ---- the import path: the JSONL of scripts/bench/import.ts, parsed and recorded 2000 rows a transaction ----
