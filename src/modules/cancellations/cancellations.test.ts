@@ -496,7 +496,7 @@ describe("cancellations in the OpenAPI document", () => {
 
     const patch = doc.paths["/api/v1/cancellations/{eventId}"].patch;
     expect(Object.keys(patch.requestBody.content["application/json"].schema.properties).sort()).toEqual(
-      ["context", "feedback", "metadata", "occurredAt", "offer", "reason", "status"],
+      ["context", "feedback", "metadata", "occurredAt", "occurred_at", "offer", "reason", "status"],
     );
     expect(patch.responses["404"]).toBeDefined();
     expect(doc.paths["/api/v1/cancellations/{eventId}"].get.responses["200"].content["application/json"].example.eventId).toBeDefined();
