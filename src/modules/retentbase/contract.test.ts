@@ -95,6 +95,13 @@ describe("aliases sent twice", () => {
     expect((await link({ userId: "same", user_id: "same" })).status).toBe(200);
   });
 
+  test("an alias sent alone is never a conflict with its own normalised value (user_id with spaces is trimmed)", async () => {
+    const res = await link({ user_id: "  cus_spaced  " });
+    expect(res.status).toBe(200);
+    const { sessionId } = await res.json();
+    expect((t.deps.db.query("select customer_id from sessions where id = ?").get(sessionId) as { customer_id: string }).customer_id).toBe("cus_spaced");
+  });
+
   test("RetainRabbit: customerId and userId with different values → 400 naming both", async () => {
     await runScenario(t, {
       name: "conflict",

@@ -37,7 +37,13 @@ export function retentbaseRoutes(deps: Deps) {
       transform({ body }) {
         if (body && typeof body === "object" && !Array.isArray(body)) {
           const b = body as Record<string, unknown>;
-          for (const [from, to] of CANCEL_LINK_ALIASES) if (b[to] === undefined && b[from] !== undefined) b[to] = b[from];
+          // An alias sent alone becomes the field (and is dropped, so the conflict check sees one spelling only).
+          for (const [from, to] of CANCEL_LINK_ALIASES) {
+            if (b[to] === undefined && b[from] !== undefined) {
+              b[to] = b[from];
+              delete b[from];
+            }
+          }
         }
       },
       body: checked(cancelLinkBody),
