@@ -4,6 +4,7 @@ import { Elysia } from "elysia";
 import { z } from "zod";
 import type { Deps } from "../../boot.ts";
 import { apiKeyAuth } from "../../http/auth.ts";
+import { idempotency } from "../../http/idempotency.ts";
 import { AppError } from "../../lib/app-error.ts";
 import { BOTH_KEYS, errors, responses } from "../../http/openapi-docs.ts";
 import { isUuid } from "../../lib/crypto.ts";
@@ -55,6 +56,7 @@ export function flowRoutes(deps: Deps) {
 
   return new Elysia({ name: "flow-routes" })
     .use(apiKeyAuth(deps))
+    .use(idempotency(deps))
     .post(
       "/api/v1/flows",
       async ({ body, workspace, set }) => {
@@ -65,6 +67,8 @@ export function flowRoutes(deps: Deps) {
       },
       {
         apiKey: "read_write",
+        // A retried create (a timeout, a CI job re-run) must not make a second flow with a "-2" slug.
+        idempotent: true,
         parse: "json",
         detail: {
           tags: TAGS,
@@ -73,7 +77,7 @@ export function flowRoutes(deps: Deps) {
             "Creates a flow from steps in RetainRabbit's shape. The steps become the draft; with `publish: true` they are also published as version 1 (a flow needs a published version before sessions can run it). Validation errors name the step and field, e.g. `steps[1].config.percentOff must be between 1 and 100`; nothing is written unless the whole flow is valid.",
           security: BOTH_KEYS,
           requestBody: jsonBody(flowWriteDocSchema),
-          responses: responses({ 201: [envelope(flowDetailSchema), "The new flow"], ...errors(400, 401, 402, 403, 409, 413, 415, 429) }),
+          responses: responses({ 201: [envelope(flowDetailSchema), "The new flow"], ...errors(400, 401, 402, 403, 409, 413, 415, 422, 429) }),
         },
       },
     )

@@ -197,6 +197,28 @@ describe("POST and PUT /api/v1/flows: drafts, versions, roll back", () => {
     expect((await createFlow({ name: "Fast", steps: everyKindSteps() })).slug).toBe("fast-2");
   });
 
+  test("Idempotency-Key: a retried create replays the first answer and makes no second flow; another body → 422", async () => {
+    const headers = { "idempotency-key": "flow-create-1" };
+    const body = { name: "Retried", steps: everyKindSteps() };
+    const before = flowCount();
+    const first = await t.request("POST", "/api/v1/flows", { key: ws.liveKey, body, headers });
+    expect(first.status).toBe(201);
+    expect(first.headers.get("idempotent-replayed")).toBeNull();
+    const firstBody = await first.json();
+    const replay = await t.request("POST", "/api/v1/flows", { key: ws.liveKey, body, headers });
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    expect(await replay.json()).toEqual(firstBody);
+    expect(flowCount()).toBe(before + 1);
+    const other = await t.request("POST", "/api/v1/flows", { key: ws.liveKey, body: { ...body, name: "Something else" }, headers });
+    expect(other.status).toBe(422);
+    expect((await other.json()).error).toContain("Idempotency-Key");
+    expect(flowCount()).toBe(before + 1);
+    // Without the header each POST is its own create.
+    expect((await t.request("POST", "/api/v1/flows", { key: ws.liveKey, body })).status).toBe(201);
+    expect(flowCount()).toBe(before + 2);
+  });
+
   test("a session keeps the version it started on after a publish", async () => {
     const link = await (await t.request("POST", "/api/v1/cancel-link", { key: ws.liveKey, body: { userId: "u1" } })).json();
     const steps = defaultFlowSteps() as any[];
