@@ -3,6 +3,7 @@ import css from "../../public/holdfast.css" with { type: "file" };
 import flowJs from "../../public/flow.js" with { type: "file" };
 import dashboardCss from "../../public/dashboard.css" with { type: "file" };
 import dashboardJs from "../../public/dashboard.js" with { type: "file" };
+import flowEditorJs from "../../public/flow-editor.js" with { type: "file" };
 import favicon from "../../public/favicon.svg" with { type: "file" };
 import scalar from "../../node_modules/@scalar/api-reference/dist/browser/standalone.js" with { type: "file" };
 
@@ -16,6 +17,7 @@ export const ASSETS: Record<string, Asset> = {
   "/assets/flow.js": { path: flowJs, type: "text/javascript; charset=utf-8" },
   "/assets/dashboard.css": { path: dashboardCss, type: "text/css; charset=utf-8" },
   "/assets/dashboard.js": { path: dashboardJs, type: "text/javascript; charset=utf-8" },
+  "/assets/flow-editor.js": { path: flowEditorJs, type: "text/javascript; charset=utf-8" },
   "/assets/favicon.svg": { path: favicon, type: "image/svg+xml" },
   "/swagger/scalar.js": { path: scalar, type: "text/javascript; charset=utf-8" },
 };

@@ -23,3 +23,7 @@ declare module "*/public/dashboard.js" {
   const path: string;
   export default path;
 }
+declare module "*/public/flow-editor.js" {
+  const path: string;
+  export default path;
+}

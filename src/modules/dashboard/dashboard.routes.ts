@@ -10,7 +10,7 @@ import { sessionPages } from "../sessions/sessions.routes.ts";
 import { overviewPages } from "../overview/overview.routes.ts";
 import { reportPages } from "../reports/reports.routes.ts";
 import { billingPages } from "../billing/billing.routes.ts";
-import { stubPages } from "./dashboard.stubs.ts";
+import { flowEditorPages } from "../flow-editor/flow-editor.routes.ts";
 import type { DashboardShell } from "./dashboard.shell.ts";
 import { htmlResponse } from "./dashboard.shell.ts";
 import { messageBody, plainLayout } from "./dashboard.views.ts";
@@ -26,7 +26,7 @@ export function dashboardRoutes(deps: Deps, shell: DashboardShell) {
     .use(sessionPages(deps, shell))
     .use(reportPages(deps, shell))
     .use(billingPages(deps, shell))
-    .use(stubPages(deps, shell))
+    .use(flowEditorPages(deps, shell))
     // An unknown dashboard path is a page, not a JSON error.
     .get("/dashboard/*", () => htmlResponse(plainLayout({ title: "Not found", body: messageBody("There is no such dashboard page.", { href: "/dashboard", label: "Go to the overview" }) }), 404), { detail: { hide: true } });
 }

@@ -53,7 +53,8 @@ export function tokenMatches(sent: unknown, expected: string): boolean {
 
 /** Headers of every dashboard page: strict CSP, never framed, never cached, same-origin referrers only. */
 /** `formActions`: origins a page's forms may lead to besides this one (a 303 to Stripe Checkout counts). */
-export function dashboardHeaders(extra: Record<string, string> = {}, formActions: string[] = []): Record<string, string> {
+/** `frames`: the page shows our own pages in an iframe (the flow editor's preview); no other page may frame anything. */
+export function dashboardHeaders(extra: Record<string, string> = {}, formActions: string[] = [], frames = false): Record<string, string> {
   return {
     "content-type": "text/html; charset=utf-8",
     "content-security-policy": [
@@ -62,6 +63,7 @@ export function dashboardHeaders(extra: Record<string, string> = {}, formActions
       "style-src 'self'",
       "img-src 'self' data:",
       "connect-src 'self'",
+      ...(frames ? ["frame-src 'self'"] : []),
       "base-uri 'none'",
       ["form-action 'self'", ...formActions].join(" "),
       "frame-ancestors 'none'",

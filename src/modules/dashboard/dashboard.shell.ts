@@ -46,7 +46,7 @@ export interface PageContext {
   /** The synchronizer token every form of the page must carry as `_csrf` (see csrfInput). */
   csrf: string;
   /** The page inside the layout (nav, switcher, flash, banners) with the dashboard headers. */
-  render(page: { title: string; body: SafeHtml; nav?: NavKey; status?: number; banners?: SafeHtml[]; formActions?: string[] }): Promise<Response>;
+  render(page: { title: string; body: SafeHtml; nav?: NavKey; status?: number; banners?: SafeHtml[]; formActions?: string[]; frames?: boolean }): Promise<Response>;
   /** POST → redirect (303), with a message for the next page. */
   redirect(location: string, flash?: Flash): Promise<Response>;
   /** An error page inside the layout (403 role refusal, 404, 409…). */
@@ -70,8 +70,8 @@ export interface DashboardArea {
 export const seeOther = (location: string, headers: Record<string, string> = {}) =>
   new Response(null, { status: 303, headers: { location, "cache-control": "no-store", ...headers } });
 
-export function htmlResponse(body: string, status = 200, extra: Record<string, string> = {}, formActions: string[] = []): Response {
-  return new Response(body, { status, headers: dashboardHeaders(extra, formActions) });
+export function htmlResponse(body: string, status = 200, extra: Record<string, string> = {}, formActions: string[] = [], frames = false): Response {
+  return new Response(body, { status, headers: dashboardHeaders(extra, formActions, frames) });
 }
 
 /** Splits a parsed form body (urlencoded or multipart) into string fields and files. */
@@ -148,7 +148,7 @@ export function createDashboardShell(deps: Deps) {
           insecure,
           banners: [...(billing ? [billingBannerView(billing)] : []), ...(page.banners ?? [])],
         });
-        return htmlResponse(body, page.status ?? 200, {}, page.formActions);
+        return htmlResponse(body, page.status ?? 200, {}, page.formActions, page.frames);
       },
       async redirect(location, flash) {
         if (flash) await authService.setFlash(operator.session, flash);
