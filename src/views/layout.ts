@@ -40,6 +40,8 @@ export interface LayoutOptions {
   footer?: string;
   /** Where the page sends the browser after 5 seconds (the completion URL of a finished flow). */
   refreshUrl?: string | null;
+  /** Inside the dashboard's preview frame: names the page's landmarks so they differ from the dashboard's own. */
+  landmarkPrefix?: string;
 }
 
 export function layout(opts: LayoutOptions): string {
@@ -59,11 +61,11 @@ ${opts.refreshUrl ? html`<meta http-equiv="refresh" content="5;url=${opts.refres
 ${opts.script ? raw('<script src="/assets/flow.js" defer></script>') : ""}
 </head>
 <body>
-${named ? html`<header class="brand">
+${named ? html`<header class="brand"${opts.landmarkPrefix ? html` aria-label="${opts.landmarkPrefix}: brand"` : ""}>
 ${brand.logoUrl ? html`<img class="brand-logo" src="${brand.logoUrl}" alt="" width="32" height="32">` : html`<span class="brand-mark" aria-hidden="true">${brand.name.slice(0, 1).toUpperCase()}</span>`}
 <span class="brand-name">${brand.name}</span>
 </header>` : ""}
-<main id="main" class="card">
+<main id="main" class="card"${opts.landmarkPrefix ? html` aria-label="${opts.landmarkPrefix}: page"` : ""}>
 ${body}
 </main>
 ${named ? html`<footer class="foot">${opts.footer ?? `Cancellation handled securely for ${brand.name}`}</footer>` : ""}

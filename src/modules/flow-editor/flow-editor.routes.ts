@@ -56,8 +56,11 @@ export function previewPosition(query: URLSearchParams, steps: Step[]): PreviewA
   // The reason picker: straight to what a reason leads to.
   const jump = query.get("jump");
   if (jump) {
-    if (jump.startsWith("reason:")) {
-      reason = normalizeReason(jump.slice(7)).slice(0, 100);
+    const index = /^reason:(\d{1,2})$/.exec(jump)?.[1];
+    if (index !== undefined) {
+      const option = steps.find((s) => s.type === "survey")?.config;
+      const options = option && "options" in option ? option.options : [];
+      reason = options[Number(index)] !== undefined ? normalizeReason(options[Number(index)]!) : null;
       step = offerForReason({ steps }, reason) ? "offer" : "confirm";
     } else if (jump === "done-canceled" || jump === "done-saved") {
       step = "done";
@@ -152,7 +155,7 @@ export function flowEditorPages(deps: Deps, shell: DashboardShell) {
       ...pageHeaders({ frameAncestors: ["'self'"], imageOrigins: logoOrigin ? [logoOrigin] : [], styleHashes: [styleHash(brandStyle(brand))] }),
       "referrer-policy": "same-origin",
     };
-    const body = layout({ title: p.title, brand, body: p.body, script: true, lang: locale.tag, footer: p.t.footer(brand.name), refreshUrl: null });
+    const body = layout({ title: p.title, brand, body: p.body, script: true, lang: locale.tag, footer: p.t.footer(brand.name), refreshUrl: null, landmarkPrefix: "Preview" });
     return new Response(body, { status: p.status, headers });
   }
 

@@ -2,7 +2,7 @@
 // confirmation. Pure functions of data; every form is a plain POST with the dashboard's CSRF token.
 import { html, raw, type SafeHtml } from "../../views/html.ts";
 import { csrfInput, emptyState, field, formError, time } from "../dashboard/dashboard.views.ts";
-import { normalizeReason, offerForReason } from "../flows/flow-steps.ts";
+import { offerForReason } from "../flows/flow-steps.ts";
 import { OFFER_KINDS, type OfferKind, type Step } from "../flows/flows.schemas.ts";
 import type { FlowChange } from "../flows/flow-diff.ts";
 import type { FlowVersionInfo } from "../flows/flows.store.ts";
@@ -115,7 +115,7 @@ function flowHeader(flow: EditorFlow, current: "editor" | "versions"): SafeHtml 
   return html`<div class="flow-head">
 <p class="flow-meta"><span class="tag">${STATUS_LABELS[flow.status]}</span>${flow.isDefault ? html` <span class="tag tag-live">Default</span>` : ""}
 ${flow.version === null ? " Never published" : html` Published: v${flow.version}`} · ${draftMarker(flow)}</p>
-<nav class="tabs" aria-label="Flow">
+<nav class="flow-tabs" aria-label="Flow">
 <a href="/dashboard/flows/${flow.id}"${raw(current === "editor" ? ' aria-current="page"' : "")}>Draft</a>
 <a href="/dashboard/flows/${flow.id}/versions"${raw(current === "versions" ? ' aria-current="page"' : "")}>Versions</a>
 <a href="/dashboard/flows">All flows</a>
@@ -275,10 +275,11 @@ export function previewJumps(draft: Step[]): { value: string; label: string }[] 
   const survey = draft.find((s) => s.type === "survey");
   const out = [{ value: "survey", label: "The survey" }];
   if (survey?.type === "survey") {
-    for (const option of survey.config.options) {
+    // By position, so the picker still points at the right reason after its text is edited in the background.
+    survey.config.options.forEach((option, i) => {
       const offer = offerForReason({ steps: draft }, option);
-      out.push({ value: `reason:${normalizeReason(option)}`, label: `“${option}” → ${offer ? `offer “${offer.label}”` : "confirmation"}` });
-    }
+      out.push({ value: `reason:${i}`, label: `“${option}” → ${offer ? `offer “${offer.label}”` : "confirmation"}` });
+    });
   }
   out.push({ value: "confirm", label: "The “are you sure” page" }, { value: "done-canceled", label: "Canceled (last page)" }, { value: "done-saved", label: "Stayed (last page)" });
   return out;
@@ -290,7 +291,7 @@ function previewPane(v: EditorView): SafeHtml {
 <p class="hint">The draft, as subscribers see it at phone width, in your brand. Click through it: nothing is recorded.</p>
 <form method="get" action="/dashboard/flows/${v.flow.id}/preview" target="flow-preview" class="preview-controls" data-preview-controls>
 <div class="field"><label for="f-preview-jump">Show</label>
-<select id="f-preview-jump" name="jump">${previewJumps(v.draft).map((j) => html`<option value="${j.value}">${j.label}</option>`)}</select></div>
+<select id="f-preview-jump" name="jump" data-preview-jump>${previewJumps(v.draft).map((j) => html`<option value="${j.value}">${j.label}</option>`)}</select></div>
 <div class="field"><label for="f-preview-lang">Language</label>
 <select id="f-preview-lang" name="lang"><option value="en">English</option><option value="de">Deutsch</option><option value="fr">Français</option><option value="es">Español</option></select></div>
 <button class="btn">Show in preview</button>
