@@ -76,11 +76,11 @@ describe("the list: create, rename, archive, default", () => {
     expect(page.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
     const rowOf = (flowId: string) => page.html.slice(page.html.indexOf(`href="/dashboard/flows/${flowId}"`), page.html.indexOf("</tr>", page.html.indexOf(`href="/dashboard/flows/${flowId}"`)));
     expect(rowOf(ws.defaultFlowId)).toContain("Default</span>");
-    expect(rowOf(ws.defaultFlowId)).toContain("<td>v1</td>");
+    expect(rowOf(ws.defaultFlowId)).toContain('<td data-label="Published">v1</td>');
     expect(rowOf(ws.defaultFlowId)).toContain("Unpublished changes");
     expect(rowOf(id)).toContain("Win-back");
     expect(rowOf(id)).toContain("Not published yet");
-    expect(rowOf(id)).toContain("<td>Draft</td>");
+    expect(rowOf(id)).toContain('<td data-label="Status">Draft</td>');
   });
 
   test("create from the default or as a copy of a flow's draft", async () => {
@@ -446,7 +446,7 @@ describe("versions: publish, diff, roll back", () => {
     expect(diff.status).toBe(200);
     expect(diff.html).toContain("Offer 1 “Stay for 30% less” · percent off");
     expect(diff.html).toContain("<code class=\"muted\">steps[1].config.percentOff</code>");
-    expect(diff.html).toMatch(/<td>30<\/td><td>40<\/td>/);
+    expect(diff.html).toContain('<p class="hint">Before</p>30</div><div><p class="hint">After</p>40</div>');
     expect(diff.html).toContain("Confirmation · message");
     expect(diff.html).toContain("2 changes");
     expect((await admin.get(`/dashboard/flows/${ws.defaultFlowId}/diff?from=2&to=draft`)).html).toContain("No differences");

@@ -37,11 +37,11 @@ export function flowListView(v: { flows: FlowRow[]; canEdit: boolean; csrf: stri
     const renameError = e.rename?.id === f.id ? e.rename : null;
     return html`<tr>
 <td><a href="/dashboard/flows/${f.id}">${f.name}</a>${f.isDefault ? html` <span class="tag tag-live">Default</span>` : ""}</td>
-<td>${STATUS_LABELS[f.status]}</td>
-<td>${f.version === null ? html`<span class="muted">—</span>` : html`v${f.version}`}</td>
-<td>${draftMarker(f)}</td>
+<td data-label="Status">${STATUS_LABELS[f.status]}</td>
+<td data-label="Published">${f.version === null ? html`<span class="muted">—</span>` : html`v${f.version}`}</td>
+<td data-label="Draft">${draftMarker(f)}</td>
 ${v.canEdit
-  ? html`<td><div class="row-actions">
+  ? html`<td class="actions-cell"><div class="row-actions">
 <details class="rename"${renameError ? raw(" open") : ""}><summary class="btn btn-small">Rename<span class="visually-hidden"> ${f.name}</span></summary>
 <form method="post" action="/dashboard/flows/${f.id}/rename" class="rename-form">${csrfInput(v.csrf)}
 ${field({ label: `New name for ${f.name}`, name: "name", id: `f-rename-${f.id}`, value: renameError ? renameError.value : f.name, error: renameError?.message })}
@@ -124,9 +124,9 @@ ${flow.version === null ? " Never published" : html` Published: v${flow.version}
 }
 
 function publishForm(flow: EditorFlow, csrf: string, back: "editor" | "versions"): SafeHtml {
-  const needed = flow.version === null || flow.hasDraftChanges;
+  if (flow.version !== null && !flow.hasDraftChanges) return html`<p class="hint publish-note">Nothing to publish: the draft is the live v${flow.version}.</p>`;
   return html`<form method="post" action="/dashboard/flows/${flow.id}/publish" class="inline">${csrfInput(csrf)}<input type="hidden" name="back" value="${back}">
-<button class="btn${needed ? " btn-primary" : ""}">Publish the draft${flow.version === null ? "" : html` as v${flow.version + 1}`}</button></form>`;
+<button class="btn btn-primary">Publish the draft${flow.version === null ? "" : html` as v${flow.version + 1}`}</button></form>`;
 }
 
 function testSessionForm(flow: EditorFlow, csrf: string): SafeHtml {
@@ -186,12 +186,12 @@ ${reasonsError ? html`<p class="field-error" id="f-reasons-error">${reasonsError
 ${s.reasons.map((r, i) => {
   const id = `f-reason-${i}`;
   const error = errorOf(errors, id);
-  return html`<li class="reorder-item${error ? " has-error" : ""}" data-item>
+  return html`<li class="reorder-item reason-row${error ? " has-error" : ""}" data-item>
 <input type="hidden" name="reason.${i}.key" value="${r.key}"><input type="hidden" name="reason.${i}.was" value="${r.was}" data-was>
-<div class="field grow"><label for="${id}">Reason <span data-pos>${i + 1}</span></label>
+<label for="${id}" class="reason-num"><span class="visually-hidden">Reason </span><span data-pos>${i + 1}</span></label>
 <input id="${id}" name="reason.${i}.text" type="text" value="${r.text}"${raw(error ? ` aria-invalid="true" aria-describedby="${id}-error"` : "")} data-reason-text>
-${error ? html`<p class="field-error" id="${id}-error">${error}</p>` : ""}</div>
 ${moveButtons("reason", i, s.reasons.length, `reason ${i + 1}`)}
+${error ? html`<p class="field-error" id="${id}-error">${error}</p>` : ""}
 </li>`;
 })}
 </ol>
@@ -309,7 +309,7 @@ export function editorView(v: EditorView): SafeHtml {
 ${csrfInput(v.csrf)}
 <div class="save-bar">
 <button class="btn btn-primary" name="op" value="save" data-save>Save draft</button>
-<p class="hint save-status" role="status" id="save-status" data-save-status>${v.flow.hasDraftChanges || v.flow.version === null ? "" : "Saved. Publish to make changes live."}</p>
+<p class="hint save-status" role="status" id="save-status" data-save-status>${v.flow.version === null ? "Not published yet." : v.flow.hasDraftChanges ? "The draft has changes that are not published." : html`The draft is the published v${v.flow.version}.`}</p>
 </div>
 ${summary ? html`<div class="form-error" role="alert"><p>Not saved: ${summary}${firstField ? html` <a href="#${firstField}">Go to the field</a>` : ""}</p><p class="hint">Everything you typed is still here.</p></div>` : ""}
 ${m.survey ? surveyPanel(m, errors) : html`<p class="note">This flow has no survey: every subscriber goes straight to the confirmation.</p>`}
@@ -416,11 +416,15 @@ export function describeChange(path: string, before: Step[], after: Step[]): str
   return `${name} · ${FIELD_NAMES[m[2]] ?? m[2]}`;
 }
 
-function valueText(v: unknown): SafeHtml {
+function valueText(v: unknown, other: unknown): SafeHtml {
   if (v === undefined) return html`<span class="muted">—</span>`;
   if (v === null) return html`<span class="muted">none</span>`;
   if (typeof v === "string") return html`“${v}”`;
-  if (Array.isArray(v) && v.every((x) => typeof x === "string")) return html`<ul class="plain-list">${v.map((x) => html`<li>${x}</li>`)}</ul>`;
+  if (Array.isArray(v) && v.every((x) => typeof x === "string")) {
+    // Lists of reasons: what the other side lacks is marked, so a renamed or moved reason stands out.
+    const others = new Set(Array.isArray(other) ? other : []);
+    return html`<ol class="value-list">${v.map((x) => (others.has(x) ? html`<li>${x}</li>` : html`<li class="differs"><mark>${x}</mark></li>`))}</ol>`;
+  }
   if (typeof v === "object") {
     const step = v as { type?: unknown; label?: unknown };
     if (typeof step.type === "string" && typeof step.label === "string") return html`${step.type} step “${step.label}”`;
@@ -434,11 +438,12 @@ const sideName = (s: number | "draft") => (s === "draft" ? "the draft" : `v${s}`
 
 export function changesTable(changes: FlowChange[], before: Step[], after: Step[]): SafeHtml {
   if (changes.length === 0) return emptyState("No differences: the two are the same.");
-  return html`<div class="table-wrap" tabindex="0" role="region" aria-label="Changes"><table class="diff">
-<thead><tr><th scope="col">What</th><th scope="col">Change</th><th scope="col">Before</th><th scope="col">After</th></tr></thead>
-<tbody>${changes.map(
-    (c) => html`<tr><td>${describeChange(c.path, before, after)}<br><code class="muted">${c.path}</code></td><td><span class="tag diff-${c.change}">${CHANGE_LABELS[c.change]}</span></td><td>${valueText(c.before)}</td><td>${valueText(c.after)}</td></tr>`,
-  )}</tbody></table></div>`;
+  return html`<ol class="changes">${changes.map(
+    (c) => html`<li class="change">
+<p class="change-what"><span class="tag diff-${c.change}">${CHANGE_LABELS[c.change]}</span> <strong>${describeChange(c.path, before, after)}</strong> <code class="muted">${c.path}</code></p>
+<div class="change-values"><div><p class="hint">Before</p>${valueText(c.before, c.after)}</div><div><p class="hint">After</p>${valueText(c.after, c.before)}</div></div>
+</li>`,
+  )}</ol>`;
 }
 
 export function diffView(v: { flow: EditorFlow; from: number | "draft"; to: number | "draft"; changes: FlowChange[]; before: Step[]; after: Step[]; versions: FlowVersionInfo[] }): SafeHtml {
