@@ -74,6 +74,11 @@
         if (m) option.textContent = "Reason " + (Number(m[1]) + 1) + ": “" + (texts[Number(m[1])] || "") + "”";
       });
     }
+    // The draft may now differ from the live version: offer to publish it.
+    var note = document.querySelector("[data-publish-note]");
+    var publish = document.querySelector("[data-publish-form]");
+    if (publish) publish.hidden = false;
+    if (note) note.hidden = true;
     if (frame && frame.contentWindow) frame.contentWindow.location.reload();
   }
 

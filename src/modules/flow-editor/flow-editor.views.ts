@@ -124,8 +124,10 @@ ${flow.version === null ? " Never published" : html` Published: v${flow.version}
 }
 
 function publishForm(flow: EditorFlow, csrf: string, back: "editor" | "versions"): SafeHtml {
-  if (flow.version !== null && !flow.hasDraftChanges) return html`<p class="hint publish-note">Nothing to publish: the draft is the live v${flow.version}.</p>`;
-  return html`<form method="post" action="/dashboard/flows/${flow.id}/publish" class="inline">${csrfInput(csrf)}<input type="hidden" name="back" value="${back}">
+  // Both are sent: after a background save the script swaps the note for the button.
+  const nothing = flow.version !== null && !flow.hasDraftChanges;
+  return html`<p class="hint publish-note" data-publish-note${raw(nothing ? "" : " hidden")}>Nothing to publish: the draft is the live v${String(flow.version)}.</p>
+<form method="post" action="/dashboard/flows/${flow.id}/publish" class="inline" data-publish-form${raw(nothing ? " hidden" : "")}>${csrfInput(csrf)}<input type="hidden" name="back" value="${back}">
 <button class="btn btn-primary">Publish the draft${flow.version === null ? "" : html` as v${flow.version + 1}`}</button></form>`;
 }
 
