@@ -158,7 +158,7 @@ function moveButtons(kind: "reason" | "offer", i: number, count: number, what: s
   return html`<div class="move" data-move>
 <button class="btn btn-small" name="op" value="${kind}-up:${i}"${raw(i === 0 ? " disabled" : "")} data-dir="up"><span aria-hidden="true">↑</span><span class="visually-hidden">Move ${what} up</span></button>
 <button class="btn btn-small" name="op" value="${kind}-down:${i}"${raw(i === count - 1 ? " disabled" : "")} data-dir="down"><span aria-hidden="true">↓</span><span class="visually-hidden">Move ${what} down</span></button>
-<button class="btn btn-small btn-danger" name="op" value="remove-${kind}:${i}" data-remove>Remove<span class="visually-hidden"> ${what}</span></button>
+<button class="btn btn-small btn-danger" name="op" value="remove-${kind}:${i}" data-remove><span class="remove-icon" aria-hidden="true">✕</span><span class="remove-text">Remove</span><span class="visually-hidden"> ${what}</span></button>
 </div>`;
 }
 
