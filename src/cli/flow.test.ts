@@ -118,6 +118,7 @@ describe("holdfast flow export / import", () => {
       [2, false, null],
       [1, false, null],
     ]);
+    expect(versions.map((v: { publishedBy: string | null }) => v.publishedBy)).toEqual(["command line", "command line", "command line"]);
     expect(await ok(["flow", "publish", id])).toBe("Unchanged: version 3 is already these steps");
   });
 

@@ -100,7 +100,7 @@ export async function flowCommand(args: string[], io: Io): Promise<number> {
           workspaceId = all[0]!.id;
         }
         try {
-          const result = await deps.flowService.importDocument(workspaceId, doc, { publish: Boolean(values.publish) });
+          const result = await deps.flowService.importDocument(workspaceId, doc, { publish: Boolean(values.publish), publishedBy: "command line" });
           const what = result.created ? "Created" : "Updated";
           const version = result.published
             ? `published version ${result.flow.version}`
@@ -127,9 +127,10 @@ export async function flowCommand(args: string[], io: Io): Promise<number> {
           version: v.version,
           publishedAt: new Date(v.publishedAt).toISOString(),
           restoredFrom: v.restoredFrom,
+          publishedBy: v.publishedBy,
           current: v.version === flow?.version,
         }));
-        io.out(values.json ? pretty(rows) : table(rows, ["version", "publishedAt", "restoredFrom", "current"]));
+        io.out(values.json ? pretty(rows) : table(rows, ["version", "publishedAt", "restoredFrom", "publishedBy", "current"]));
         return 0;
       });
     }
@@ -141,7 +142,7 @@ export async function flowCommand(args: string[], io: Io): Promise<number> {
       const version = positiveInt("version", values.version);
       return withDeps(io, async (deps) => {
         const workspaceId = await workspaceOfFlow(deps, id);
-        const result = version === undefined ? await deps.flowService.publishDraft(workspaceId, id) : await deps.flowService.rollback(workspaceId, id, version);
+        const result = version === undefined ? await deps.flowService.publishDraft(workspaceId, id, "command line") : await deps.flowService.rollback(workspaceId, id, version, "command line");
         io.out(result.published ? `Published version ${result.flow.version}${version ? ` (a copy of version ${version})` : ""}` : `Unchanged: version ${result.flow.version} is already these steps`);
         return 0;
       });

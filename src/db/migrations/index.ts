@@ -10,6 +10,7 @@ import reports from "./0007-reports.sql" with { type: "text" };
 import stripe from "./0008-stripe.sql" with { type: "text" };
 import flowVersions from "./0009-flow-versions.sql" with { type: "text" };
 import leanSessionIndexes from "./0010-lean-session-indexes.sql" with { type: "text" };
+import flowPublisher from "./0011-flow-publisher.sql" with { type: "text" };
 
 export interface Migration {
   version: number;
@@ -32,4 +33,5 @@ export const migrations: Migration[] = [
   { version: 8, name: "stripe", sql: stripe },
   { version: 9, name: "flow-versions", sql: flowVersions },
   { version: 10, name: "lean-session-indexes", sql: leanSessionIndexes },
+  { version: 11, name: "flow-publisher", sql: flowPublisher },
 ];

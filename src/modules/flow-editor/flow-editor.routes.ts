@@ -283,7 +283,7 @@ export function flowEditorPages(deps: Deps, shell: DashboardShell) {
         const flow = await flowOf(ctx);
         const back = ctx.form.back === "versions" ? `/dashboard/flows/${flow.id}/versions` : `/dashboard/flows/${flow.id}`;
         assertWritable(ctx.operator.workspace);
-        const result = await flowService.publishDraft(ctx.operator.workspace.id, flow.id);
+        const result = await flowService.publishDraft(ctx.operator.workspace.id, flow.id, ctx.operator.user.email);
         return ctx.redirect(
           back,
           result.published
@@ -328,7 +328,7 @@ export function flowEditorPages(deps: Deps, shell: DashboardShell) {
           });
         }
         assertWritable(ctx.operator.workspace);
-        const result = await flowService.rollback(wsId, flow.id, version);
+        const result = await flowService.rollback(wsId, flow.id, version, ctx.operator.user.email);
         return ctx.redirect(
           `/dashboard/flows/${flow.id}/versions`,
           result.published

@@ -9,7 +9,7 @@ import { validateFlowSteps, type Step } from "../flows/flows.schemas.ts";
 
 let t: TestApp;
 let ws: SeededWorkspace;
-let admin: DashboardClient;
+let admin: Awaited<ReturnType<typeof signedIn>>;
 beforeEach(async () => {
   t = await makeTestApp();
   ws = await seedWorkspace(t);
@@ -465,7 +465,12 @@ describe("versions: publish, diff, roll back", () => {
     expect(f.version).toBe(3);
     expect(f.steps).toEqual(defaultFlowSteps());
     expect(f.draft).toEqual(defaultFlowSteps());
-    expect((await t.deps.flowService.listVersions(ws.id, ws.defaultFlowId))[0]).toMatchObject({ version: 3, restoredFrom: 1 });
+    expect(await t.deps.flowService.listVersions(ws.id, ws.defaultFlowId)).toMatchObject([
+      { version: 3, restoredFrom: 1, publishedBy: admin.email },
+      { version: 2, restoredFrom: null, publishedBy: admin.email },
+      { version: 1, restoredFrom: null, publishedBy: null }, // the workspace's default flow: made, not published by anyone
+    ]);
+    expect((await admin.get(`/dashboard/flows/${ws.defaultFlowId}/versions`)).html).toContain(`<td>${admin.email}</td>`);
     expect((await admin.get(`/dashboard/flows/${ws.defaultFlowId}/versions`)).html).toContain("Rolled back to v1");
     expect((await admin.post(`${editorPath(ws.defaultFlowId)}/rollback`, { _csrf: csrf, version: "7", confirmed: "1" })).status).toBe(404);
   });

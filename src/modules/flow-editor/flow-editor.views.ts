@@ -363,11 +363,12 @@ ${selectField("To", "to", "f-diff-to", options, "draft")}
 ${v.versions.length === 0
     ? emptyState("No published version yet.")
     : html`<div class="table-wrap" tabindex="0" role="region" aria-label="Versions"><table>
-<thead><tr><th scope="col">Version</th><th scope="col">Published</th><th scope="col">Note</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+<thead><tr><th scope="col">Version</th><th scope="col">Published</th><th scope="col">By</th><th scope="col">Note</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
 <tbody>${v.versions.map(
         (x) => html`<tr>
 <td>v${x.version}${x.version === v.flow.version ? html` <span class="tag tag-live">Live</span>` : ""}</td>
 <td>${time(x.publishedAt)}</td>
+<td>${x.publishedBy ?? html`<span class="muted">not recorded</span>`}</td>
 <td>${x.restoredFrom !== null ? html`Rolled back to v${x.restoredFrom}` : html`<span class="muted">—</span>`}</td>
 <td><div class="row-actions"><a class="btn btn-small" href="/dashboard/flows/${v.flow.id}/diff?from=${String(x.version)}&amp;to=draft">Compare with the draft<span class="visually-hidden"> (v${x.version})</span></a>
 ${v.canEdit && x.version !== v.flow.version
@@ -376,7 +377,7 @@ ${v.canEdit && x.version !== v.flow.version
 </tr>`,
       )}</tbody>
 </table></div>`}
-<p class="hint">Published versions never change. Rolling back publishes an old version again as a new version. Who published a version is not recorded.</p>
+<p class="hint">Published versions never change. Rolling back publishes an old version again as a new version.</p>
 </section>`;
 }
 

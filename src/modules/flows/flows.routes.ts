@@ -20,6 +20,7 @@ const versionInfoSchema = z.object({
   version: z.number(),
   publishedAt: z.string().describe("ISO 8601"),
   restoredFrom: z.number().nullable().describe("The older version this one re-published (a roll back)"),
+  publishedBy: z.string().nullable().describe('Who published it: a dashboard user\'s e-mail, "API key hf_live_…" or "command line"; null when not recorded'),
   current: z.boolean().describe("Whether new sessions run this version"),
 });
 const versionDetailSchema = z.object({ version: z.number(), steps: z.array(z.record(z.string(), z.unknown())) });
@@ -44,6 +45,9 @@ function flowId(id: string): string {
   return id;
 }
 
+/** How a version published through the API names its publisher: the key's display prefix, never the key. */
+const publisher = (apiKey: { prefix: string }) => `API key ${apiKey.prefix}…`;
+
 function versionParam(raw: string, name = "version"): number {
   if (!/^[1-9][0-9]{0,8}$/.test(raw)) throw new AppError(400, `${name} must be a positive whole number`);
   return Number(raw);
@@ -59,9 +63,9 @@ export function flowRoutes(deps: Deps) {
     .use(idempotency(deps))
     .post(
       "/api/v1/flows",
-      async ({ body, workspace, set }) => {
+      async ({ body, workspace, apiKey, set }) => {
         assertWritable(workspace);
-        const flow = await flowService.createFromInput(workspace.id, body);
+        const flow = await flowService.createFromInput(workspace.id, body, publisher(apiKey));
         set.status = 201;
         return { data: detail(flow) };
       },
@@ -83,9 +87,9 @@ export function flowRoutes(deps: Deps) {
     )
     .put(
       "/api/v1/flows/:id",
-      async ({ params, body, workspace }) => {
+      async ({ params, body, workspace, apiKey }) => {
         assertWritable(workspace);
-        const { flow } = await flowService.updateFromInput(workspace.id, flowId(params.id), body);
+        const { flow } = await flowService.updateFromInput(workspace.id, flowId(params.id), body, publisher(apiKey));
         return { data: detail(flow) };
       },
       {
@@ -104,7 +108,7 @@ export function flowRoutes(deps: Deps) {
     )
     .post(
       "/api/v1/flows/:id/publish",
-      async ({ params, body, workspace }) => {
+      async ({ params, body, workspace, apiKey }) => {
         assertWritable(workspace);
         const id = flowId(params.id);
         const b = (body ?? {}) as Record<string, unknown>;
@@ -113,7 +117,8 @@ export function flowRoutes(deps: Deps) {
         if (unknown.length) throw new AppError(400, `the body has an unknown field: ${unknown.join(", ")}`);
         if (b.version !== undefined && (typeof b.version !== "number" || !Number.isInteger(b.version) || b.version < 1))
           throw new AppError(400, "version must be a positive whole number");
-        const result = b.version === undefined ? await flowService.publishDraft(workspace.id, id) : await flowService.rollback(workspace.id, id, b.version as number);
+        const by = publisher(apiKey);
+        const result = b.version === undefined ? await flowService.publishDraft(workspace.id, id, by) : await flowService.rollback(workspace.id, id, b.version as number, by);
         return { data: { ...detail(result.flow), published: result.published } };
       },
       {
@@ -140,7 +145,7 @@ export function flowRoutes(deps: Deps) {
         const flow = await flowService.get(workspace.id, id);
         const versions = await flowService.listVersions(workspace.id, id);
         return {
-          data: versions.map((v) => ({ version: v.version, publishedAt: iso(v.publishedAt), restoredFrom: v.restoredFrom, current: v.version === flow?.version })),
+          data: versions.map((v) => ({ version: v.version, publishedAt: iso(v.publishedAt), restoredFrom: v.restoredFrom, publishedBy: v.publishedBy, current: v.version === flow?.version })),
         };
       },
       {

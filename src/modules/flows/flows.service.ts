@@ -131,7 +131,7 @@ export function createFlowService({ flowStore, clock }: { flowStore: FlowStore; 
     }
   }
 
-  async function create(workspaceId: string, input: { name: string; slug?: string; steps: Step[]; publish: boolean }): Promise<Flow> {
+  async function create(workspaceId: string, input: { name: string; slug?: string; steps: Step[]; publish: boolean; publishedBy?: string | null }): Promise<Flow> {
     if (input.slug && (await flowStore.slugTaken(workspaceId, input.slug))) throw new AppError(409, "slug: another flow of this workspace has it");
     const now = clock.now();
     const flow: Flow = {
@@ -148,18 +148,19 @@ export function createFlowService({ flowStore, clock }: { flowStore: FlowStore; 
       createdAt: now,
       updatedAt: now,
     };
-    await flowStore.insert(flow, { publish: input.publish });
+    await flowStore.insert(flow, { publish: input.publish, publishedBy: input.publishedBy ?? null });
     return flow;
   }
 
-  async function update(workspaceId: string, id: string, input: FlowWrite): Promise<PublishResult> {
+  /** `publishedBy`: who publishes, recorded with the version (see FlowVersionInfo). */
+  async function update(workspaceId: string, id: string, input: FlowWrite, publishedBy: string | null = null): Promise<PublishResult> {
     const flow = await must(workspaceId, id);
     if (input.slug && input.slug !== flow.slug && (await flowStore.slugTaken(workspaceId, input.slug, id)))
       throw new AppError(409, "slug: another flow of this workspace has it");
     const fields = { name: input.name ?? flow.name, slug: input.slug ?? flow.slug, draft: input.steps, at: clock.now() };
     // Publishing what is already live makes no new version: re-applying the same file is a no-op.
     const publish = input.publish && (flow.version === null || !sameSteps(flow.steps, input.steps));
-    if (publish) await flowStore.saveAndPublish(workspaceId, id, fields);
+    if (publish) await flowStore.saveAndPublish(workspaceId, id, { ...fields, publishedBy });
     else await flowStore.saveDraft(workspaceId, id, fields);
     return { flow: await must(workspaceId, id), published: publish };
   }
@@ -193,15 +194,15 @@ export function createFlowService({ flowStore, clock }: { flowStore: FlowStore; 
     },
 
     /** POST /api/v1/flows and `flow import` of a new slug: validated whole before anything is written. */
-    async createFromInput(workspaceId: string, body: unknown): Promise<Flow> {
+    async createFromInput(workspaceId: string, body: unknown, publishedBy: string | null = null): Promise<Flow> {
       const input = validateFlowWrite(body, { creating: true });
-      return create(workspaceId, { name: input.name!, slug: input.slug, steps: input.steps, publish: input.publish });
+      return create(workspaceId, { name: input.name!, slug: input.slug, steps: input.steps, publish: input.publish, publishedBy });
     },
 
     /** PUT /api/v1/flows/:id: replaces the draft (name and slug when given), publishing it when asked. */
-    async updateFromInput(workspaceId: string, id: string, body: unknown): Promise<PublishResult> {
+    async updateFromInput(workspaceId: string, id: string, body: unknown, publishedBy: string | null = null): Promise<PublishResult> {
       await must(workspaceId, id); // 404 before 400: another workspace's id reveals nothing, not even validation
-      return update(workspaceId, id, validateFlowWrite(body, { creating: false }));
+      return update(workspaceId, id, validateFlowWrite(body, { creating: false }), publishedBy);
     },
 
     /** Creates a flow from a copy of another's draft (the editor's "duplicate"). */
@@ -220,13 +221,13 @@ export function createFlowService({ flowStore, clock }: { flowStore: FlowStore; 
     },
 
     /** Publishes the draft as the next numbered version (nothing new when it already is the live one). */
-    async publishDraft(workspaceId: string, id: string): Promise<PublishResult> {
+    async publishDraft(workspaceId: string, id: string, publishedBy: string | null = null): Promise<PublishResult> {
       const flow = await must(workspaceId, id);
-      return update(workspaceId, id, { steps: flow.draft, publish: true });
+      return update(workspaceId, id, { steps: flow.draft, publish: true }, publishedBy);
     },
 
     /** Roll back = publish an old version again, as a new version; the draft becomes that copy too. */
-    async rollback(workspaceId: string, id: string, version: number): Promise<PublishResult> {
+    async rollback(workspaceId: string, id: string, version: number, publishedBy: string | null = null): Promise<PublishResult> {
       const flow = await must(workspaceId, id);
       const steps = await flowStore.versionSteps(workspaceId, id, version);
       if (!steps) throw new AppError(404, `version ${version} does not exist for this flow`);
@@ -234,7 +235,7 @@ export function createFlowService({ flowStore, clock }: { flowStore: FlowStore; 
         await flowStore.saveDraft(workspaceId, id, { name: flow.name, slug: flow.slug, draft: steps, at: clock.now() });
         return { flow: await must(workspaceId, id), published: false };
       }
-      await flowStore.saveAndPublish(workspaceId, id, { name: flow.name, slug: flow.slug, draft: steps, at: clock.now(), restoredFrom: version });
+      await flowStore.saveAndPublish(workspaceId, id, { name: flow.name, slug: flow.slug, draft: steps, at: clock.now(), restoredFrom: version, publishedBy });
       return { flow: await must(workspaceId, id), published: true };
     },
 
@@ -291,15 +292,15 @@ export function createFlowService({ flowStore, clock }: { flowStore: FlowStore; 
      * Applies a flow document: the flow with its slug is updated, or created when there is none.
      * With `publish` the steps become a new version unless they already are the live one.
      */
-    async importDocument(workspaceId: string, doc: unknown, opts: { publish: boolean }): Promise<{ flow: Flow; created: boolean; published: boolean }> {
+    async importDocument(workspaceId: string, doc: unknown, opts: { publish: boolean; publishedBy?: string | null }): Promise<{ flow: Flow; created: boolean; published: boolean }> {
       const input = validateFlowWrite(doc, { creating: true });
       const slug = input.slug ?? slugify(input.name!);
       const existing = await flowStore.findIdBySlug(workspaceId, slug);
       if (existing) {
-        const result = await update(workspaceId, existing, { ...input, slug, publish: opts.publish });
+        const result = await update(workspaceId, existing, { ...input, slug, publish: opts.publish }, opts.publishedBy ?? null);
         return { flow: result.flow, created: false, published: result.published };
       }
-      const flow = await create(workspaceId, { name: input.name!, slug, steps: input.steps, publish: opts.publish });
+      const flow = await create(workspaceId, { name: input.name!, slug, steps: input.steps, publish: opts.publish, publishedBy: opts.publishedBy });
       return { flow, created: true, published: opts.publish };
     },
   };

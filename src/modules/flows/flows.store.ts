@@ -25,6 +25,8 @@ export interface FlowVersionInfo {
   version: number;
   publishedAt: number;
   restoredFrom: number | null;
+  /** Who published it (a dashboard user's e-mail, "API key hf_live_…", "command line"); null when not recorded. */
+  publishedBy: string | null;
 }
 
 export interface FlowRef {
@@ -72,7 +74,7 @@ export function createFlowStore({ db }: { db: Database }) {
      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertVersion = db.query(
-    "insert into flow_versions (flow_id, version, workspace_id, steps, published_at, restored_from) values (?, ?, ?, ?, ?, ?)",
+    "insert into flow_versions (flow_id, version, workspace_id, steps, published_at, restored_from, published_by) values (?, ?, ?, ?, ?, ?, ?)",
   );
   const byId = db.query("select * from flows where id = ? and workspace_id = ?");
   const workspaceOf = db.query("select workspace_id from flows where id = ?");
@@ -92,7 +94,7 @@ export function createFlowStore({ db }: { db: Database }) {
      where id = ? and workspace_id = ?`,
   );
   const versions = db.query(
-    "select version, published_at, restored_from from flow_versions where flow_id = ? and workspace_id = ? order by version desc",
+    "select version, published_at, restored_from, published_by from flow_versions where flow_id = ? and workspace_id = ? order by version desc",
   );
   const versionSteps = db.query("select steps from flow_versions where flow_id = ? and workspace_id = ? and version = ?");
   const rename = db.query("update flows set name = ?, updated_at = ? where id = ? and workspace_id = ?");
@@ -101,9 +103,9 @@ export function createFlowStore({ db }: { db: Database }) {
   const setDefault = db.query("update flows set is_default = 1, updated_at = ? where id = ? and workspace_id = ?");
 
   const publishTx = db.transaction(
-    (workspaceId: string, flowId: string, steps: string, at: number, restoredFrom: number | null): number => {
+    (workspaceId: string, flowId: string, steps: string, at: number, restoredFrom: number | null, publishedBy: string | null): number => {
       const version = (maxVersion.get(flowId) as { v: number }).v + 1;
-      insertVersion.run(flowId, version, workspaceId, steps, at, restoredFrom);
+      insertVersion.run(flowId, version, workspaceId, steps, at, restoredFrom, publishedBy);
       setPublished.run(steps, version, at, flowId, workspaceId);
       return version;
     },
@@ -111,7 +113,7 @@ export function createFlowStore({ db }: { db: Database }) {
 
   return {
     /** A new flow; with `publish`, its steps also become version 1, in the same transaction. */
-    async insert(flow: Flow, opts: { publish: boolean } = { publish: flow.version !== null }): Promise<void> {
+    async insert(flow: Flow, opts: { publish: boolean; publishedBy?: string | null } = { publish: flow.version !== null }): Promise<void> {
       const steps = JSON.stringify(flow.steps);
       db.transaction(() => {
         insert.run(
@@ -128,7 +130,7 @@ export function createFlowStore({ db }: { db: Database }) {
           flow.createdAt,
           flow.updatedAt,
         );
-        if (opts.publish) insertVersion.run(flow.id, 1, flow.workspaceId, steps, flow.createdAt, null);
+        if (opts.publish) insertVersion.run(flow.id, 1, flow.workspaceId, steps, flow.createdAt, null, opts.publishedBy ?? null);
       })();
     },
     /** Scoped to the workspace: another workspace's id is simply not found. */
@@ -171,19 +173,20 @@ export function createFlowStore({ db }: { db: Database }) {
     async saveAndPublish(
       workspaceId: string,
       id: string,
-      d: { name: string; slug: string; draft: Step[]; at: number; restoredFrom?: number },
+      d: { name: string; slug: string; draft: Step[]; at: number; restoredFrom?: number; publishedBy?: string | null },
     ): Promise<number> {
       const draft = JSON.stringify(d.draft);
       return db.transaction(() => {
         updateDraft.run(d.name, d.slug, draft, d.at, d.at, draft, id, workspaceId);
-        return publishTx(workspaceId, id, draft, d.at, d.restoredFrom ?? null);
+        return publishTx(workspaceId, id, draft, d.at, d.restoredFrom ?? null, d.publishedBy ?? null);
       })();
     },
     async listVersions(workspaceId: string, id: string): Promise<FlowVersionInfo[]> {
-      return (versions.all(id, workspaceId) as { version: number; published_at: number; restored_from: number | null }[]).map((r) => ({
+      return (versions.all(id, workspaceId) as { version: number; published_at: number; restored_from: number | null; published_by: string | null }[]).map((r) => ({
         version: r.version,
         publishedAt: r.published_at,
         restoredFrom: r.restored_from,
+        publishedBy: r.published_by,
       }));
     },
     async versionSteps(workspaceId: string, id: string, version: number): Promise<Step[] | null> {

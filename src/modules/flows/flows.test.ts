@@ -182,6 +182,11 @@ describe("POST and PUT /api/v1/flows: drafts, versions, roll back", () => {
       [2, null, false],
       [1, null, false],
     ]);
+    // Published through the API: the key's display prefix, never the key.
+    for (const v of versions.data) {
+      expect(v.publishedBy).toMatch(/^API key hf_live_[A-Za-z0-9_]+…$/);
+      expect(v.publishedBy).not.toContain(ws.liveKey);
+    }
     const v2Stored = await (await t.request("GET", `/api/v1/flows/${created.id}/versions/2`, { key: ws.readKey })).json();
     expect(v2Stored).toEqual({ data: { version: 2, steps: v2 } });
     expect((await t.request("GET", `/api/v1/flows/${created.id}/versions/9`, { key: ws.readKey })).status).toBe(404);
