@@ -194,7 +194,9 @@ describe("flow editor", () => {
     // The preview frame walks the draft without JavaScript.
     await (await preview(page)).locator("h1").waitFor();
     expect(await previewWalk(page, "Too expensive")).toBe("Annual: 25% off");
+    await page.setViewportSize({ width: 390, height: 844 });
     await screenshot(page, "dashboard-flow-editor-nojs-390");
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     await page.getByRole("button", { name: "Publish the draft" }).click();
     await flash(page, "Published v1.");
