@@ -114,7 +114,7 @@ export interface EditorView {
 function flowHeader(flow: EditorFlow, current: "editor" | "versions"): SafeHtml {
   return html`<div class="flow-head">
 <p class="flow-meta"><span class="tag">${STATUS_LABELS[flow.status]}</span>${flow.isDefault ? html` <span class="tag tag-live">Default</span>` : ""}
-${flow.version === null ? " Never published" : html` Published: v${flow.version}`} · ${draftMarker(flow)}</p>
+${flow.version === null ? "" : html` Published: v${flow.version} ·`} ${draftMarker(flow)}</p>
 <nav class="flow-tabs" aria-label="Flow">
 <a href="/dashboard/flows/${flow.id}"${raw(current === "editor" ? ' aria-current="page"' : "")}>Draft</a>
 <a href="/dashboard/flows/${flow.id}/versions"${raw(current === "versions" ? ' aria-current="page"' : "")}>Versions</a>
