@@ -80,6 +80,8 @@
     if (publish) publish.hidden = false;
     if (note) note.hidden = true;
     if (frame && frame.contentWindow) frame.contentWindow.location.reload();
+    // A count of finished background saves (tests and anything else waiting for one can watch it).
+    form.setAttribute("data-saves", String(Number(form.getAttribute("data-saves") || "0") + 1));
   }
 
   function fallback() {

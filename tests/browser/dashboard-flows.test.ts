@@ -71,6 +71,11 @@ async function preview(page: Page): Promise<Frame> {
   return frame!;
 }
 
+/** Clicks a button that submits a form (JS off: a full page load) and waits for the new page, not the old one. */
+async function submitWith(page: Page, button: ReturnType<Page["getByRole"]>) {
+  await Promise.all([page.waitForNavigation({ waitUntil: "load" }), button.click()]);
+}
+
 /** The flash message after a form (not the same words elsewhere on the page). */
 const flash = (page: Page, text: string) => page.locator(".flash", { hasText: text }).waitFor();
 
@@ -104,6 +109,7 @@ describe("flow editor", () => {
     await offer.getByLabel("Title").fill("Stay for 45% less");
     await offer.getByLabel("Percent off").fill("45");
     await page.getByRole("button", { name: "Save draft" }).first().click();
+    await page.locator("form[data-saves='1']").waitFor({ state: "attached" });
     await page.getByText("Draft saved. Publish to make it live.").waitFor();
     expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
     expect(((await draftOf(defaultFlowId)).draft[1] as any).config.percentOff).toBe(45);
@@ -123,8 +129,9 @@ describe("flow editor", () => {
     // Reorder without a reload: "Not using it enough" moves to the top, saved in the background.
     await page.getByRole("button", { name: "Move reason 2 up" }).click();
     const firstTwo = async () => ((await draftOf(defaultFlowId)).draft[0] as any).config.options.slice(0, 2);
-    for (let i = 0; i < 100 && (await firstTwo())[0] !== "Not using it enough"; i++) await Bun.sleep(50);
+    await page.locator("form[data-saves='2']").waitFor({ state: "attached" }); // saved, and the preview told to reload
     expect(await firstTwo()).toEqual(["Not using it enough", "Costs too much"]);
+    await (await preview(page)).locator("h1").waitFor();
     expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
     expect(await page.getByLabel("Reason 1", { exact: true }).inputValue()).toBe("Not using it enough");
     const survey = (await draftOf(defaultFlowId)).draft[0] as any;
@@ -171,7 +178,7 @@ describe("flow editor", () => {
     await signIn(page, hf, admin.email, admin.password);
     await page.goto(`${hf.url}/dashboard/flows`);
     await page.getByLabel("Name", { exact: true }).fill("Annual plans");
-    await page.getByRole("button", { name: "Create flow" }).click();
+    await submitWith(page, page.getByRole("button", { name: "Create flow" }));
     await flash(page, "Created “Annual plans”");
     const flowId = page.url().split("/").pop()!;
     await page.getByText("this flow has none yet").waitFor(); // no test session before a publish
@@ -179,15 +186,15 @@ describe("flow editor", () => {
     const offer = page.locator("#offer-0");
     await offer.getByLabel("Title").fill("Annual: 25% off");
     await offer.getByLabel("Percent off").fill("150");
-    await page.getByRole("button", { name: "Save draft" }).first().click();
+    await submitWith(page, page.getByRole("button", { name: "Save draft" }).first());
     await expect(page.locator("#f-offer-0-percentOff-error").textContent()).resolves.toBe("steps[1].config.percentOff must be between 1 and 100");
     expect(await page.locator("#offer-0").getByLabel("Title").inputValue()).toBe("Annual: 25% off"); // nothing typed is lost
     await page.locator("#offer-0").getByLabel("Percent off").fill("25");
-    await page.getByRole("button", { name: "Save draft" }).first().click();
+    await submitWith(page, page.getByRole("button", { name: "Save draft" }).first());
     await flash(page, "Draft saved.");
 
     // Up/down buttons are plain submits.
-    await page.getByRole("button", { name: "Move reason 2 up" }).click();
+    await submitWith(page, page.getByRole("button", { name: "Move reason 2 up" }));
     await flash(page, "Draft saved.");
     expect(await page.getByLabel("Reason 1", { exact: true }).inputValue()).toBe("Not using it enough");
 
@@ -198,25 +205,25 @@ describe("flow editor", () => {
     await screenshot(page, "dashboard-flow-editor-nojs-390");
     await page.setViewportSize({ width: 1280, height: 900 });
 
-    await page.getByRole("button", { name: "Publish the draft" }).click();
+    await submitWith(page, page.getByRole("button", { name: "Publish the draft" }));
     await flash(page, "Published v1.");
     const before = await newSession(flowId);
     await page.locator("#offer-0").getByLabel("Title").fill("Annual: 30% off");
     await page.locator("#offer-0").getByLabel("Percent off").fill("30");
-    await page.getByRole("button", { name: "Save draft" }).first().click();
+    await submitWith(page, page.getByRole("button", { name: "Save draft" }).first());
     await flash(page, "Draft saved.");
-    await page.getByRole("button", { name: "Publish the draft as v2" }).click();
+    await submitWith(page, page.getByRole("button", { name: "Publish the draft as v2" }));
     await flash(page, "Published v2.");
     const subscriber = await openPage(page.context());
     expect(await offerTitle(subscriber, await newSession(flowId), "Too expensive")).toBe("Annual: 30% off");
     expect(await offerTitle(subscriber, before, "Too expensive")).toBe("Annual: 25% off");
 
     // Roll back: a confirmation page first, then v3 = v1 again.
-    await page.getByRole("link", { name: "Versions" }).click();
-    await page.getByRole("button", { name: "Roll back to v1" }).click();
+    await submitWith(page, page.getByRole("link", { name: "Versions" }));
+    await submitWith(page, page.getByRole("button", { name: "Roll back to v1" }));
     await page.getByText("Publish v1 again, as v3?").waitFor();
     expect((await draftOf(flowId)).version).toBe(2);
-    await page.getByRole("button", { name: "Roll back to v1" }).click();
+    await submitWith(page, page.getByRole("button", { name: "Roll back to v1" }));
     await flash(page, "Rolled back: v3 publishes v1 again.");
     expect(((await draftOf(flowId)).steps[1] as any).label).toBe("Annual: 25% off");
     expect(watch.offHost()).toEqual([]);
