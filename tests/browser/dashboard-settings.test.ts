@@ -102,7 +102,13 @@ describe("settings", () => {
     await page.goto(`${hf.url}/dashboard/settings`);
     await page.getByLabel("Display name").fill("Nimbus (no JS)");
     await page.getByLabel("Allowlisted return-URL prefixes").fill("https://app.example.com/billing/\nnot a url");
-    await page.getByRole("button", { name: "Save settings" }).click();
+    // Wait for the form's answer itself, so a slow box fails (if at all) on the status rather than on a missing element.
+    const [refused] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/dashboard/settings", { timeout: 60_000 }),
+      page.getByRole("button", { name: "Save settings" }).click(),
+    ]);
+    expect(refused.status()).toBe(400);
+    await page.waitForLoadState("domcontentloaded");
     await expect(page.locator("#f-allowedReturnUrls-error").textContent()).resolves.toContain("Must be an https URL (http only for localhost)");
     await checkPage(page, "nojs-settings-error", { js: false, mirror: { server: mirror, tab: async () => (mirrorTab ??= await openPage(mirrorContext)) } });
     await page.getByLabel("Allowlisted return-URL prefixes").fill("https://app.example.com/billing/");
