@@ -15,6 +15,7 @@ import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/http/logger.ts";
 import { JsonlParser } from "../../src/lib/record-reader.ts";
 import { writeQueueFor } from "../../src/db/write-queue.ts";
+import { importEvent } from "./import-event.ts";
 
 const REQUESTS = Number(process.env.CPU_REQUESTS ?? 4000);
 const IMPORT_ROWS = Number(process.env.CPU_IMPORT_ROWS ?? 100_000);
@@ -93,26 +94,9 @@ if ((!only || only === "import") && IMPORT_ROWS > 0) await importPath();
 
 async function importPath(): Promise<void> {
   // ---- the import path: the JSONL of scripts/bench/import.ts, parsed and recorded 2000 rows a transaction ----
-  const reasons = ["too expensive", "not using it enough", "missing features", "switching to another product", "other"];
-  const plans = ["starter", "pro_monthly", "pro_annual", "business"];
-  const start = Date.UTC(2024, 0, 1);
   const lines: string[] = [];
   for (let i = 0; i < IMPORT_ROWS; i++) {
-    const saved = i % 4 === 0;
-    lines.push(
-      JSON.stringify({
-        eventId: `imp_${i.toString(36).padStart(8, "0")}`,
-        userId: `user_${i % 200_000}`,
-        subscriptionId: `sub_${i}`,
-        status: saved ? "saved" : "canceled",
-        reason: reasons[i % reasons.length],
-        feedback: i % 10 === 0 ? "We found a cheaper tool for the team" : undefined,
-        offer: saved ? { kind: "discount", percentOff: 30, durationMonths: 3 } : undefined,
-        occurredAt: new Date(start + i * 37_000).toISOString(),
-        context: { plan: plans[i % plans.length], mrr: 19 + (i % 500), tenureDays: i % 900 },
-        metadata: { source: "migration", cohort: `c${i % 12}` },
-      }),
-    );
+    lines.push(importEvent(i, "imp_"));
   }
   const text = lines.join("\n") + "\n";
   lines.length = 0;

@@ -6,6 +6,7 @@
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { importEvent } from "./import-event.ts";
 
 const root = path.resolve(import.meta.dir, "..", "..");
 const bun = path.join(root, "node_modules", ".bin", "bun");
@@ -25,30 +26,13 @@ const loadAverage = () => readFileSync("/proc/loadavg", "utf8").split(" ").slice
 
 // ---- the file: realistic rows (every field the guide names), written in chunks, never held whole ----
 const file = process.env.BENCH_IMPORT_FILE ?? path.join(tmpdir(), `holdfast-bench-import-${EVENTS}.jsonl`);
-const reasons = ["too expensive", "not using it enough", "missing features", "switching to another product", "other"];
-const plans = ["starter", "pro_monthly", "pro_annual", "business"];
-const start = Date.UTC(2024, 0, 1);
 
 /** Written under another name and renamed when complete, so an interrupted run never leaves a short file to reuse. */
 async function generate(target: string): Promise<void> {
   const partial = `${target}.partial`;
   const writer = Bun.file(partial).writer();
   for (let i = 0; i < EVENTS; i++) {
-    const saved = i % 4 === 0;
-    writer.write(
-      JSON.stringify({
-        eventId: `evt_${i.toString(36).padStart(8, "0")}`,
-        userId: `user_${i % 200_000}`,
-        subscriptionId: `sub_${i}`,
-        status: saved ? "saved" : "canceled",
-        reason: reasons[i % reasons.length],
-        feedback: i % 10 === 0 ? "We found a cheaper tool for the team" : undefined,
-        offer: saved ? { kind: "discount", percentOff: 30, durationMonths: 3 } : undefined,
-        occurredAt: new Date(start + i * 37_000).toISOString(),
-        context: { plan: plans[i % plans.length], mrr: 19 + (i % 500), tenureDays: i % 900 },
-        metadata: { source: "migration", cohort: `c${i % 12}` },
-      }) + "\n",
-    );
+    writer.write(importEvent(i, "evt_") + "\n");
     if (i % 50_000 === 0) await writer.flush();
   }
   await writer.end();
