@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launchChromium, openPage, phoneContext, printAxeSummary, startHoldfast, startMirror, type Holdfast, type Mirror } from "./harness.ts";
-import { assertClean, checkPage, dashContext, expectDashboardHeaders, member, signIn } from "./dashboard-harness.ts";
+import { DashboardPages, assertClean, checkPage, expectDashboardHeaders, member, signIn } from "./dashboard-harness.ts";
 
 // Generous: several helpers share two cores while these run.
 const T = 240_000;
@@ -13,7 +13,7 @@ let browser: Browser;
 let mirror: Mirror;
 let mirrorContext: BrowserContext;
 let mirrorTab: Page | undefined;
-const contexts: BrowserContext[] = [];
+const pages = new DashboardPages(() => browser);
 let evil: ReturnType<typeof Bun.serve>;
 const owner = { email: "owner@example.com", password: "the owner's passphrase" };
 let workspaceId = "";
@@ -35,7 +35,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   printAxeSummary("dashboard: auth and keys");
-  for (const c of contexts) await c.close().catch(() => {});
+  await pages.closeAll();
   await mirrorContext?.close().catch(() => {});
   await mirror?.stop();
   await evil?.stop(true);
@@ -43,11 +43,7 @@ afterAll(async () => {
   await hf?.stop();
 }, 30_000);
 
-async function fresh(js = true) {
-  const made = await dashContext(browser, js);
-  contexts.push(made.context);
-  return { ...made, page: await openPage(made.context) };
-}
+const fresh = (js = true) => pages.fresh(js);
 
 const mirrorOpts = { server: undefined as unknown as Mirror, tab: async () => (mirrorTab ??= await openPage(mirrorContext)) };
 

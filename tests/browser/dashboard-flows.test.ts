@@ -5,16 +5,16 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import type { Browser, BrowserContext, Frame, Page } from "playwright-core";
+import type { Browser, Frame, Page } from "playwright-core";
 import { launchChromium, openPage, printAxeSummary, screenshot, startHoldfast, startReturnApp, type Holdfast, type ReturnApp } from "./harness.ts";
-import { assertClean, checkPage, dashContext, member, signIn } from "./dashboard-harness.ts";
+import { DashboardPages, assertClean, checkPage, member, signIn } from "./dashboard-harness.ts";
 
 const T = 240_000;
 const AXE = readFileSync(path.join(import.meta.dir, "../../node_modules/axe-core/axe.min.js"), "utf8");
 let hf: Holdfast;
 let customer: ReturnApp;
 let browser: Browser;
-const contexts: BrowserContext[] = [];
+const pages = new DashboardPages(() => browser);
 let workspaceId = "";
 let liveKey = "";
 let defaultFlowId = "";
@@ -33,17 +33,13 @@ beforeAll(async () => {
 
 afterAll(async () => {
   printAxeSummary("dashboard: flow editor");
-  for (const c of contexts) await c.close().catch(() => {});
+  await pages.closeAll();
   await browser?.close();
   await customer?.stop();
   await hf?.stop();
 }, 30_000);
 
-async function fresh(js = true) {
-  const made = await dashContext(browser, js);
-  contexts.push(made.context);
-  return { ...made, page: await openPage(made.context) };
-}
+const fresh = (js = true) => pages.fresh(js);
 
 /** axe runs inside the preview frame too (it asks every frame); the frame needs its own copy of axe to answer. */
 async function checkEditor(page: Page, name: string) {

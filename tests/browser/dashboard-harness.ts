@@ -62,3 +62,19 @@ export function assertClean(watch: Watch, label: string): void {
 }
 
 export { openPage };
+
+/** Fresh dashboard pages, each in its own context, remembered so the test file's afterAll can close them all. */
+export class DashboardPages {
+  private readonly contexts: BrowserContext[] = [];
+  constructor(private readonly browser: () => Browser) {}
+
+  async fresh(js = true): Promise<{ context: BrowserContext; watch: Watch; page: Page }> {
+    const made = await dashContext(this.browser(), js);
+    this.contexts.push(made.context);
+    return { ...made, page: await openPage(made.context) };
+  }
+
+  async closeAll(): Promise<void> {
+    for (const c of this.contexts) await c.close().catch(() => {});
+  }
+}

@@ -8,7 +8,7 @@ import path from "node:path";
 import { jwtVerify } from "jose";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launchChromium, openPage, phoneContext, printAxeSummary, readReturn, startHoldfast, startMirror, startReturnApp, type Holdfast, type Mirror, type ReturnApp } from "./harness.ts";
-import { assertClean, checkPage, dashContext, member, signIn } from "./dashboard-harness.ts";
+import { DashboardPages, assertClean, checkPage, member, signIn } from "./dashboard-harness.ts";
 
 const T = 240_000;
 let hf: Holdfast;
@@ -17,7 +17,7 @@ let browser: Browser;
 let mirror: Mirror;
 let mirrorContext: BrowserContext;
 let mirrorTab: Page | undefined;
-const contexts: BrowserContext[] = [];
+const pages = new DashboardPages(() => browser);
 let workspaceId = "";
 let liveKey = "";
 let admin: { email: string; password: string };
@@ -37,7 +37,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   printAxeSummary("dashboard: settings and docs");
-  for (const c of contexts) await c.close().catch(() => {});
+  await pages.closeAll();
   await mirrorContext?.close().catch(() => {});
   await mirror?.stop();
   await browser?.close();
@@ -45,11 +45,7 @@ afterAll(async () => {
   await hf?.stop();
 }, 30_000);
 
-async function fresh(js = true) {
-  const made = await dashContext(browser, js);
-  contexts.push(made.context);
-  return { ...made, page: await openPage(made.context) };
-}
+const fresh = (js = true) => pages.fresh(js);
 
 async function newHostedPage(page: Page) {
   const res = await hf.api("POST", "/api/v1/cancel-link", { key: liveKey, body: { userId: `u_${Date.now()}`, context: { plan: "pro", mrr: 20 } } });
