@@ -73,9 +73,10 @@ describe("holdfast cancellations import (JSONL)", () => {
     const r = await run(["cancellations", "import", path1, "--workspace", advanced.id]);
     expect(r.code).toBe(1);
     expect(summary(r)).toEqual({ created: 2, unchanged: 1, conflicting: 1, invalid: 4 });
+    // In line order, whatever found the problem (the reader or the checks).
     expect(r.err.split("\n")).toEqual([
-      "line 5: invalid: not valid JSON",
       "line 4: invalid: userId: is required",
+      "line 5: invalid: not valid JSON",
       "line 6: conflicting: eventId exists with a different payload (change it with PATCH)",
       "line 8: invalid: context.mrr: Too small: expected number to be >=0",
       "line 9: invalid: occurredAt: must be at most 5 minutes in the future",

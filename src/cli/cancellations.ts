@@ -2,9 +2,12 @@
 import path from "node:path";
 import { groupUsage, parse, oneOf } from "./args.ts";
 import { CliError, withDeps, type Io } from "./context.ts";
+import { heapSize } from "bun:jsc";
 import { AppError } from "../lib/app-error.ts";
-import { CsvParser, JsonlParser, readRecords } from "../lib/record-reader.ts";
+import { startCheckpointer } from "../db/checkpointer.ts";
 import type { ImportOutcome } from "../modules/cancellations/cancellations.service.ts";
+import { IMPORT_FORMATS, ImportFileError } from "../modules/cancellations/import-file.ts";
+import { preparedBatches } from "../modules/cancellations/import-reader.ts";
 
 export const CANCELLATIONS_HELP = `Usage:
   holdfast cancellations import FILE --workspace ID [--test] [--format jsonl|csv]
@@ -20,54 +23,10 @@ line (the CSV header is line 1) and field. Exits 0 when every row was created or
 
 // Rows are recorded a few thousand at a time: one transaction (and one commit) per batch.
 const BATCH_SIZE = 2000;
-const FORMATS = ["jsonl", "csv"] as const;
 // The import's garbage grows the heap faster than the collector shrinks it on its own; past this resident size a full
 // collection runs (checked after each batch). Collecting on a fixed schedule instead cost a quarter of the CPU at 1 M
 // rows; this keeps the peak under the 200 MB goal and collects only when it has to.
-const COLLECT_ABOVE_BYTES = 150 * 1024 * 1024;
-// CSV cells are text; these fields are numbers in the event body.
-const NUMERIC_COLUMNS = new Set([
-  "context.mrr",
-  "context.tenureDays",
-  "context.tenure",
-  "offer.percentOff",
-  "offer.durationMonths",
-  "offer.months",
-  "offer.days",
-]);
-const NUMBER = /^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
-const NESTED = new Set(["context", "metadata", "offer"]);
-
-type Column = { name: string; parent: string | null; key: string; numeric: boolean };
-
-function columnsOf(header: string[]): Column[] {
-  const seen = new Set<string>();
-  return header.map((raw) => {
-    const name = raw.trim();
-    if (name === "") throw new CliError("The CSV header has an empty column name");
-    if (seen.has(name)) throw new CliError(`The CSV header names the column ${name} twice`);
-    seen.add(name);
-    const dot = name.indexOf(".");
-    const parent = dot > 0 ? name.slice(0, dot) : null;
-    if (parent !== null && !NESTED.has(parent))
-      throw new CliError(`CSV column ${name}: only context.*, metadata.* and offer.* columns may be dotted`);
-    return { name, parent, key: parent ? name.slice(dot + 1) : name, numeric: NUMERIC_COLUMNS.has(name) };
-  });
-}
-
-/** A CSV row as the event body it spells; an empty cell is an omitted field. */
-function rowToBody(columns: Column[], fields: string[]): Record<string, unknown> {
-  const body: Record<string, unknown> = {};
-  for (let i = 0; i < columns.length; i++) {
-    const cell = fields[i];
-    if (cell === undefined || cell === "") continue;
-    const column = columns[i];
-    const value = column.numeric && NUMBER.test(cell.trim()) ? Number(cell) : cell;
-    if (column.parent) ((body[column.parent] ??= {}) as Record<string, unknown>)[column.key] = value;
-    else body[column.key] = value;
-  }
-  return body;
-}
+const COLLECT_ABOVE_BYTES = Number(process.env.COLLECT_MB ?? 64) * 1024 * 1024;
 
 export async function cancellationsCommand(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
@@ -81,7 +40,7 @@ export async function cancellationsCommand(args: string[], io: Io): Promise<numb
   if (positionals.length > 1) throw new CliError(`Unexpected argument: ${positionals[1]}`);
   if (!values.workspace) throw new CliError("--workspace is required");
   const extension = path.extname(file).toLowerCase();
-  const format = oneOf("format", values.format, FORMATS) ?? (extension === ".csv" ? "csv" : extension === ".jsonl" || extension === ".ndjson" ? "jsonl" : null);
+  const format = oneOf("format", values.format, IMPORT_FORMATS) ?? (extension === ".csv" ? "csv" : extension === ".jsonl" || extension === ".ndjson" ? "jsonl" : null);
   if (!format) throw new CliError("Cannot tell the format from the file name: pass --format jsonl or --format csv");
   const source = Bun.file(file);
   if (!(await source.exists())) {
@@ -113,42 +72,31 @@ export async function cancellationsCommand(args: string[], io: Io): Promise<numb
       else if (outcome.kind === "invalid") report(outcome.line, `invalid: ${outcome.message}`);
     };
 
-    let pending: { line: number; value: unknown }[] = [];
-    const flush = () => {
-      if (pending.length === 0) return;
-      for (const outcome of deps.cancellationService.importBatch(workspace, environment, pending)) tally(outcome);
-      rows += pending.length;
-      pending = [];
-      if (process.memoryUsage.rss() > COLLECT_ABOVE_BYTES) Bun.gc(true);
-      const seconds = (performance.now() - started) / 1000;
-      io.progress?.(`imported ${rows.toLocaleString("en-US")} rows (${Math.round(rows / Math.max(seconds, 0.001)).toLocaleString("en-US")}/s)`);
-    };
-
-    let columns: Column[] | null = null;
-    const parser = format === "csv" ? new CsvParser() : new JsonlParser();
-    for await (const batch of readRecords(source.stream(), parser)) {
-      for (const record of batch) {
-        if (record.error !== undefined) {
-          tally({ kind: "invalid", line: record.line, message: record.error });
-          continue;
-        }
-        let value = record.value;
-        if (record.fields) {
-          if (!columns) {
-            columns = columnsOf(record.fields);
-            continue;
-          }
-          if (record.fields.length !== columns.length) {
-            tally({ kind: "invalid", line: record.line, message: `the row has ${record.fields.length} fields, the header ${columns.length}` });
-            continue;
-          }
-          value = rowToBody(columns, record.fields);
-        }
-        pending.push({ line: record.line, value });
-        if (pending.length >= BATCH_SIZE) flush();
+    // A reader thread reads, checks and builds each batch while this one writes the one before, and a checkpointer
+    // thread copies the WAL back meanwhile: the three halves of a row's cost run side by side.
+    const checkpointer = startCheckpointer(deps.db, deps.config.dbPath);
+    try {
+      const batches = preparedBatches({ file, format, workspace, environment, batchSize: BATCH_SIZE, now: deps.clock.now });
+      let tw = 0, tc = 0, tp = 0, last = performance.now();
+      for await (const items of batches) {
+        const a = performance.now(); tw += a - last;
+        if (process.env.DEBUG_IMPORT && (rows % 100000 === 0)) console.error("rss", (process.memoryUsage.rss() / 1048576).toFixed(0), "heap", (heapSize() / 1048576).toFixed(0), process.memoryUsage());
+        for (const outcome of deps.cancellationService.recordImport(items)) tally(outcome);
+        const b = performance.now(); tp += b - a;
+        checkpointer.afterCommit();
+        last = performance.now(); tc += last - b;
+        rows += items.length;
+        if (heapSize() > COLLECT_ABOVE_BYTES) Bun.gc(true);
+        const seconds = (performance.now() - started) / 1000;
+        io.progress?.(`imported ${rows.toLocaleString("en-US")} rows (${Math.round(rows / Math.max(seconds, 0.001)).toLocaleString("en-US")}/s)`);
       }
+      if (process.env.DEBUG_IMPORT) console.error({ wait: tw, record: tp, ckpt: tc });
+    } catch (error) {
+      if (error instanceof ImportFileError) throw new CliError(error.message);
+      throw error;
+    } finally {
+      await checkpointer.close();
     }
-    flush();
     io.progress?.("");
 
     const seconds = (performance.now() - started) / 1000;

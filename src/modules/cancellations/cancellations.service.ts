@@ -95,6 +95,69 @@ export function payloadHash(body: CancellationBody, occurredAt: number | undefin
   return sha256Hex(`${out}}`);
 }
 
+function parseOccurredAt(value: string | undefined, now: number): number {
+  if (value === undefined) return now;
+  const ms = Date.parse(value);
+  if (ms > now + MAX_FUTURE_MS) throw new AppError(400, "occurredAt: must be at most 5 minutes in the future");
+  return ms;
+}
+
+/** The stored event a body describes; throws a 400 naming the field when it cannot be one. */
+function build(workspace: Workspace, environment: Environment, body: CancellationBody, now: number): CancellationEvent {
+  const occurredAt = parseOccurredAt(body.occurredAt, now);
+  const context = body.context ?? {};
+  // What "the same payload" means on a replay: the fields as sent (aliases resolved, defaults applied), with the
+  // instant rather than its spelling; an omitted occurredAt is not part of it (its default moves with the clock).
+  const eventHash = payloadHash(body, body.occurredAt === undefined ? undefined : occurredAt, environment);
+  return {
+    id: Bun.randomUUIDv7(),
+    workspaceId: workspace.id,
+    eventId: body.eventId,
+    eventHash,
+    linkedSessionId: body.sessionId?.toLowerCase() ?? null,
+    customerId: body.userId,
+    subscriptionId: body.subscriptionId || null,
+    environment,
+    outcome: body.status,
+    reason: body.reason ? normalizeReason(body.reason) : null,
+    feedback: body.feedback || null,
+    offer: body.offer ?? null,
+    context,
+    metadata: body.metadata ?? {},
+    recoveredMrrCents: recoveredCents(body.status, context),
+    occurredAt,
+    recordedAt: now,
+    updatedAt: now,
+  };
+}
+
+/** A record of an import file: a JSONL value or a CSV row shaped as an object, or why its line cannot be read. */
+export type ImportRecord = { line: number; value: unknown } | { line: number; error: string };
+
+/** A record checked and built, ready to insert; or why it cannot be one. Plain data: it crosses threads as JSON. */
+export type PreparedItem = { line: number; event: CancellationEvent } | { line: number; error: string };
+
+/**
+ * The import's checks, without the database: each record validated by the rules of POST /api/v1/cancellations and
+ * built into the event it records (id, payload hash). Pure, so the import runs it on a reader thread while the
+ * main thread writes the previous batch. --test (`sandbox`) makes sandbox events whatever a row says.
+ */
+export function prepareImport(workspace: Workspace, environment: Environment, records: ImportRecord[], now: number): PreparedItem[] {
+  return records.map((record): PreparedItem => {
+    if ("error" in record) return record;
+    const { line, value } = record;
+    applyEventAliases(value);
+    const parsed = cancellationBody.safeParse(value);
+    if (!parsed.success) return { line, error: describeIssue(parsed.error) };
+    try {
+      return { line, event: build(workspace, environment === "sandbox" ? "sandbox" : (parsed.data.environment ?? "prod"), parsed.data, now) };
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      return { line, error: error.message };
+    }
+  });
+}
+
 export type ImportOutcome =
   | { kind: "created" | "unchanged" }
   | { kind: "conflicting"; line: number }
@@ -107,48 +170,27 @@ export function createCancellationService(deps: { cancellationStore: Cancellatio
     if (workspace.plan !== "advanced") throw new AppError(403, "Custom cancellation ingestion requires the Advanced plan");
   }
 
-  function parseOccurredAt(value: string | undefined, now: number): number {
-    if (value === undefined) return now;
-    const ms = Date.parse(value);
-    if (ms > now + MAX_FUTURE_MS) throw new AppError(400, "occurredAt: must be at most 5 minutes in the future");
-    return ms;
-  }
-
-  /** The stored event a body describes; throws a 400 naming the field when it cannot be one. */
-  function build(workspace: Workspace, environment: Environment, body: CancellationBody, now: number): CancellationEvent {
-    const occurredAt = parseOccurredAt(body.occurredAt, now);
-    const context = body.context ?? {};
-    // What "the same payload" means on a replay: the fields as sent (aliases resolved, defaults applied), with the
-    // instant rather than its spelling; an omitted occurredAt is not part of it (its default moves with the clock).
-    const eventHash = payloadHash(body, body.occurredAt === undefined ? undefined : occurredAt, environment);
-    return {
-      id: Bun.randomUUIDv7(),
-      workspaceId: workspace.id,
-      eventId: body.eventId,
-      eventHash,
-      linkedSessionId: body.sessionId?.toLowerCase() ?? null,
-      customerId: body.userId,
-      subscriptionId: body.subscriptionId || null,
-      environment,
-      outcome: body.status,
-      reason: body.reason ? normalizeReason(body.reason) : null,
-      feedback: body.feedback || null,
-      offer: body.offer ?? null,
-      context,
-      metadata: body.metadata ?? {},
-      recoveredMrrCents: recoveredCents(body.status, context),
-      occurredAt,
-      recordedAt: now,
-      updatedAt: now,
-    };
-  }
-
   /** A test key sees sandbox events only; anything it may not see is simply not found. */
   async function findForKey(workspace: Workspace, apiKey: ApiKey, eventId: string): Promise<CancellationEvent> {
     const event = eventId.length <= 200 ? await store.findByEventId(workspace.id, eventId) : null;
     if (!event || (apiKey.mode === "test" && event.environment !== "sandbox"))
       throw new AppError(404, "Cancellation event not found in this workspace");
     return event;
+  }
+
+  function recordImport(items: PreparedItem[]): ImportOutcome[] {
+    const events: CancellationEvent[] = [];
+    for (const item of items) if ("event" in item) events.push(item.event);
+    const results = store.insertBatch(events);
+    let j = 0;
+    return items.map((item): ImportOutcome => {
+      if (!("event" in item)) return { kind: "invalid", line: item.line, message: item.error };
+      const result = results[j++];
+      if (result.kind === "created") return { kind: "created" };
+      if (result.kind === "exists")
+        return result.event.eventHash === item.event.eventHash ? { kind: "unchanged" } : { kind: "conflicting", line: item.line };
+      return { kind: "invalid", line: item.line, message: LINK_PROBLEMS[result.kind][1] };
+    });
   }
 
   return {
@@ -227,40 +269,12 @@ export function createCancellationService(deps: { cancellationStore: Cancellatio
       return linked ? { eventId: linked.eventId, status: linked.outcome, occurredAt: iso(linked.occurredAt) } : null;
     },
 
-    /**
-     * The import: validates raw records (JSONL values or CSV rows already shaped as objects) and records the valid
-     * ones in one transaction. Returns one outcome per record, in order.
-     */
-    importBatch(workspace: Workspace, environment: Environment, records: { line: number; value: unknown }[]): ImportOutcome[] {
-      const now = clock.now();
-      const outcomes: ImportOutcome[] = new Array(records.length);
-      const events: CancellationEvent[] = [];
-      const positions: number[] = [];
-      records.forEach((record, i) => {
-        applyEventAliases(record.value);
-        const parsed = cancellationBody.safeParse(record.value);
-        if (!parsed.success) {
-          outcomes[i] = { kind: "invalid", line: record.line, message: describeIssue(parsed.error) };
-          return;
-        }
-        try {
-          // --test makes sandbox events whatever the row says, as a test key does.
-          events.push(build(workspace, environment === "sandbox" ? "sandbox" : (parsed.data.environment ?? "prod"), parsed.data, now));
-          positions.push(i);
-        } catch (error) {
-          outcomes[i] = { kind: "invalid", line: record.line, message: (error as Error).message };
-        }
-      });
-      const results = store.insertBatch(events);
-      results.forEach((result, j) => {
-        const i = positions[j];
-        const line = records[i].line;
-        if (result.kind === "created") outcomes[i] = { kind: "created" };
-        else if (result.kind === "exists")
-          outcomes[i] = result.event.eventHash === events[j].eventHash ? { kind: "unchanged" } : { kind: "conflicting", line };
-        else outcomes[i] = { kind: "invalid", line, message: LINK_PROBLEMS[result.kind][1] };
-      });
-      return outcomes;
+    /** The import's writes: records a prepared batch (see `prepareImport`) in one transaction; an outcome per item. */
+    recordImport,
+
+    /** The import, in one step (prepare and record in this thread): an outcome per record, in order. */
+    importBatch(workspace: Workspace, environment: Environment, records: ImportRecord[]): ImportOutcome[] {
+      return recordImport(prepareImport(workspace, environment, records, clock.now()));
     },
   };
 }
