@@ -58,6 +58,8 @@ const CASES: [string, Obj, Verdict][] = [
   ["userId at the limit after trimming", with_({ userId: ` ${x(ID_MAX)} ` }), "fast"],
   ["userId over the limit", with_({ userId: x(ID_MAX + 1) }), "invalid"],
   ["userId blank", with_({ userId: "   " }), "invalid"],
+  ["userId over the limit in UTF-16 units, not in code points (left to zod)", with_({ userId: x(ID_MAX - 1) + "😀" }), "zod"],
+  ["userId over the limit in code points too", with_({ userId: x(ID_MAX) + "😀" }), "invalid"],
   ["userId null", with_({ userId: null }), "invalid"],
   ["subscriptionId blank is kept empty", with_({ subscriptionId: "  " }), "fast"],
   ["subscriptionId over the limit", with_({ subscriptionId: x(ID_MAX + 1) }), "invalid"],

@@ -45,7 +45,9 @@ const ENVIRONMENT_SET = new Set<string>(ENVIRONMENTS);
 const isPlain = (v: unknown): v is Obj => typeof v === "object" && v !== null && Object.getPrototypeOf(v) === Object.prototype;
 const intIn = (v: unknown, [min, max]: readonly [number, number]) => typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
 
-// Each field's check returns its parsed value, or FAIL when the fast path declines.
+// Each field's check returns its parsed value, or FAIL when the fast path declines. Lengths here are UTF-16 units;
+// zod measures a string that is over its limit in units again in code points (an emoji is 2 units, 1 code point),
+// so a string over a limit in units is declined, not refused: zod decides.
 const FAIL = Symbol("fail");
 type Out<T> = T | typeof FAIL;
 
