@@ -25,23 +25,27 @@ export function applyEventAliases(body: unknown): void {
 
 const required = (issue: { input: unknown }) => (issue.input === undefined ? "is required" : "must be a string");
 // Control characters in ids would break logs and CSV exports.
-const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
+export const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
+// The field limits, named once: the schema below and the import's fast check (event-body-fast.ts) both read them.
+export const ID_MAX = 200;
+export const REASON_MAX = 200;
+export const FEEDBACK_MAX = 2000;
 
 const occurredAt = z.iso
   .datetime({ offset: true, error: "must be an ISO 8601 date-time, e.g. 2026-11-20T14:03:00Z" })
   .describe("ISO 8601; default now; at most 5 minutes in the future");
-const reason = z.string("must be a string").trim().max(200, "must be at most 200 characters");
-const feedback = z.string("must be a string").trim().max(2000, "must be at most 2000 characters");
+const reason = z.string("must be a string").trim().max(REASON_MAX, `must be at most ${REASON_MAX} characters`);
+const feedback = z.string("must be a string").trim().max(FEEDBACK_MAX, `must be at most ${FEEDBACK_MAX} characters`);
 // An event's status is a session outcome (the list is defined once, with the sessions).
 const status = z.enum(OUTCOMES, `must be one of ${OUTCOMES.join(", ")}`);
 
 const eventId = z
   .string({ error: required })
   .min(1, "is required")
-  .max(200, "must be at most 200 characters")
+  .max(ID_MAX, `must be at most ${ID_MAX} characters`)
   .regex(NO_CONTROL, "must not contain control characters");
-const userId = z.string({ error: required }).trim().min(1, "is required").max(200, "must be at most 200 characters");
-const subscriptionId = z.string("must be a string").trim().max(200, "must be at most 200 characters");
+const userId = z.string({ error: required }).trim().min(1, "is required").max(ID_MAX, `must be at most ${ID_MAX} characters`);
+const subscriptionId = z.string("must be a string").trim().max(ID_MAX, `must be at most ${ID_MAX} characters`);
 const sessionId = z.uuid("must be a session id (uuid)");
 
 /** The same value, as the schema reads it: an instant however it is spelled, anything else as JSON. */

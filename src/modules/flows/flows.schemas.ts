@@ -30,30 +30,56 @@ function text(max: number) {
     .max(max, `must be at most ${max} characters`);
 }
 
+/**
+ * The offer fields' limits, named once: the schemas below and the import's fast check
+ * (cancellations/event-body-fast.ts) both read them. Ranges are inclusive [min, max]; texts are trimmed lengths.
+ */
+export const OFFER_LIMITS = {
+  percentOff: [1, 100],
+  durationMonths: [1, 36],
+  months: [1, 12],
+  days: [1, 365],
+  toPlanMax: 100,
+  labelMax: 200,
+  priceMax: 1_000_000,
+  urlMax: 2000,
+} as const;
+
+/** Whether a contact URL is one a page may link to (http(s) or mailto, no credentials). */
+export function isWebUrl(v: string): boolean {
+  try {
+    const u = new URL(v);
+    return (u.protocol === "https:" || u.protocol === "http:" || u.protocol === "mailto:") && !u.username && !u.password;
+  } catch {
+    return false;
+  }
+}
+
+/** At most two decimals, allowing for binary floating point (0.29 * 100 is 28.999999999999996). */
+export const hasAtMostTwoDecimals = (v: number) => Math.abs(Math.round(v * 100) - v * 100) < 1e-6;
+
 const webUrl = z
   .string({ error: required("a string or null") })
-  .max(2000, "must be at most 2000 characters")
-  .refine((v) => {
-    try {
-      const u = new URL(v);
-      return (u.protocol === "https:" || u.protocol === "http:" || u.protocol === "mailto:") && !u.username && !u.password;
-    } catch {
-      return false;
-    }
-  }, "must be an https:, http: or mailto: URL");
+  .max(OFFER_LIMITS.urlMax, `must be at most ${OFFER_LIMITS.urlMax} characters`)
+  .refine(isWebUrl, "must be an https:, http: or mailto: URL");
 
 /** A price in the currency's major unit (49.5 = $49.50), as `context.mrr` is: at most two decimals. */
 const price = z
   .number({ error: required("a number") })
-  .min(0, "must be between 0 and 1000000")
-  .max(1_000_000, "must be between 0 and 1000000")
-  .refine((v) => Math.abs(Math.round(v * 100) - v * 100) < 1e-6, "must have at most two decimals");
+  .min(0, `must be between 0 and ${OFFER_LIMITS.priceMax}`)
+  .max(OFFER_LIMITS.priceMax, `must be between 0 and ${OFFER_LIMITS.priceMax}`)
+  .refine(hasAtMostTwoDecimals, "must have at most two decimals");
 
 export const offerConfigSchemas = {
-  discount: z.strictObject({ kind: z.literal("discount"), percentOff: int(1, 100), durationMonths: int(1, 36) }),
-  pause: z.strictObject({ kind: z.literal("pause"), months: int(1, 12) }),
-  downgrade: z.strictObject({ kind: z.literal("downgrade"), toPlan: text(100), label: text(200), price: price.optional() }),
-  extension: z.strictObject({ kind: z.literal("extension"), days: int(1, 365) }),
+  discount: z.strictObject({ kind: z.literal("discount"), percentOff: int(...OFFER_LIMITS.percentOff), durationMonths: int(...OFFER_LIMITS.durationMonths) }),
+  pause: z.strictObject({ kind: z.literal("pause"), months: int(...OFFER_LIMITS.months) }),
+  downgrade: z.strictObject({
+    kind: z.literal("downgrade"),
+    toPlan: text(OFFER_LIMITS.toPlanMax),
+    label: text(OFFER_LIMITS.labelMax),
+    price: price.optional(),
+  }),
+  extension: z.strictObject({ kind: z.literal("extension"), days: int(...OFFER_LIMITS.days) }),
   contact: z.strictObject({ kind: z.literal("contact"), url: webUrl.nullable() }),
 } satisfies Record<OfferKind, z.ZodType>;
 

@@ -33,9 +33,15 @@ export type StatsWindow = (typeof STATS_WINDOWS)[number];
 export const statsWindowSchema = z.enum(STATS_WINDOWS, `must be one of ${STATS_WINDOWS.join(", ")}`);
 export const STATS_WINDOW_DAYS: Record<StatsWindow, number> = { all: Infinity, "7d": 7, "30d": 30, "90d": 90 };
 
-const MAX_KEYS = 50;
-const MAX_KEY_LENGTH = 40;
-const metadataValue = z.union([freeText(z.string().max(500, "strings must be at most 500 characters")), z.number(), z.boolean(), z.null()]);
+// The limits, named once: these schemas and the import's fast check (cancellations/event-body-fast.ts) read them.
+export const MAX_KEYS = 50;
+export const MAX_KEY_LENGTH = 40;
+export const METADATA_STRING_MAX = 500;
+export const PLAN_MAX = 100;
+export const MRR_MAX = 100_000_000;
+export const TENURE_DAYS_MAX = 100_000;
+export const CURRENCY_PATTERN = /^[A-Za-z]{3}$/;
+const metadataValue = z.union([freeText(z.string().max(METADATA_STRING_MAX, `strings must be at most ${METADATA_STRING_MAX} characters`)), z.number(), z.boolean(), z.null()]);
 /** Key rules for a flat object; issues sit on the object itself, so a bad key is never echoed in a path. */
 function checkKeys(object: Record<string, unknown>, ctx: z.RefinementCtx): void {
   const keys = Object.keys(object);
@@ -53,7 +59,7 @@ function checkKeys(object: Record<string, unknown>, ctx: z.RefinementCtx): void 
 export const metadataSchema = z.record(z.string(), metadataValue).superRefine(checkKeys);
 export type Metadata = z.infer<typeof metadataSchema>;
 
-const tenureDays = z.number().int().min(0).max(100_000);
+const tenureDays = z.number().int().min(0).max(TENURE_DAYS_MAX);
 
 /** A BCP 47 language tag in its canonical form (de-de → de-DE), or null when it is not one. */
 function canonicalLocale(tag: string): string | null {
@@ -70,13 +76,13 @@ function canonicalLocale(tag: string): string | null {
  */
 export const contextSchema = z
   .object({
-    plan: plainText(z.string().max(100)).optional(),
-    mrr: z.number().min(0).max(100_000_000).optional().describe("Advanced: monthly recurring revenue in the currency's major unit"),
+    plan: plainText(z.string().max(PLAN_MAX)).optional(),
+    mrr: z.number().min(0).max(MRR_MAX).optional().describe("Advanced: monthly recurring revenue in the currency's major unit"),
     tenureDays: tenureDays.optional().describe("Advanced: customer tenure in days (alias: tenure)"),
     tenure: tenureDays.optional().describe("Alias of tenureDays"),
     currency: z
       .string()
-      .regex(/^[A-Za-z]{3}$/, "must be a three-letter ISO 4217 code like USD")
+      .regex(CURRENCY_PATTERN, "must be a three-letter ISO 4217 code like USD")
       .transform((c) => c.toUpperCase())
       .optional()
       .describe("ISO 4217 (USD when omitted)"),
