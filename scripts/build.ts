@@ -17,6 +17,9 @@ export const BUILD_ARGS = [
   "--define",
   'process.env.NODE_ENV="production"',
   "src/main.ts",
+  // The import's threads (see src/cli/cancellations.ts): a compiled binary holds a worker only when it is an entrypoint.
+  "src/modules/cancellations/import-worker.ts",
+  "src/db/checkpoint-worker.ts",
   "--outfile",
   OUTFILE,
 ];

@@ -172,6 +172,29 @@ describe("release binary", () => {
   );
 
   test(
+    "the binary's import runs its reader and checkpointer threads from the embedded entries, beside the server",
+    async () => {
+      expect(server).not.toBeNull();
+      const cli = (...args: string[]) => Bun.spawn([binary, ...args], { cwd: folder, env, stdout: "pipe", stderr: "pipe" });
+      const created = cli("workspace", "create", "--name", "Importer", "--plan", "advanced", "--json");
+      const workspace = JSON.parse(await new Response(created.stdout).text());
+      expect(await created.exited).toBe(0);
+      // Enough rows for several batches, and so several commits for the checkpointer thread to follow.
+      const file = path.join(tempDir("hf-release-import-"), "history.jsonl");
+      const rows = Array.from({ length: 5000 }, (_, i) => JSON.stringify({ eventId: `rel_${i}`, userId: `u${i % 70}`, status: i % 4 ? "canceled" : "saved", context: { mrr: 20 } }));
+      await Bun.write(file, [...rows, '{"eventId": "rel_bad"}'].join("\n") + "\n");
+      const run = cli("cancellations", "import", file, "--workspace", workspace.id);
+      const [code, out, err] = await Promise.all([run.exited, new Response(run.stdout).text(), new Response(run.stderr).text()]);
+      expect({ code, err }).toEqual({ code: 1, err: "line 5001: invalid: userId: is required\n" });
+      expect(out).toMatch(/created\s+5000\n\s+unchanged\s+0\n\s+conflicting\s+0\n\s+invalid\s+1/);
+      const listed = await fetch(url("/api/v1/cancellations/rel_4999"), { headers: { authorization: `Bearer ${workspace.liveKey}` } });
+      expect(listed.status).toBe(200);
+      expect((await listed.json()).recoveredMrrCents).toBe(0);
+    },
+    60_000,
+  );
+
+  test(
     "SIGTERM stops the server with exit code 0 and folds the WAL into the file",
     async () => {
       expect(server).not.toBeNull();

@@ -7,7 +7,7 @@ import { AppError } from "../lib/app-error.ts";
 import { startCheckpointer } from "../db/checkpointer.ts";
 import type { ImportOutcome } from "../modules/cancellations/cancellations.service.ts";
 import { IMPORT_FORMATS, ImportFileError } from "../modules/cancellations/import-file.ts";
-import { preparedBatches } from "../modules/cancellations/import-reader.ts";
+import { COLLECT_ABOVE_BYTES, preparedBatches } from "../modules/cancellations/import-reader.ts";
 
 export const CANCELLATIONS_HELP = `Usage:
   holdfast cancellations import FILE --workspace ID [--test] [--format jsonl|csv]
@@ -23,10 +23,6 @@ line (the CSV header is line 1) and field. Exits 0 when every row was created or
 
 // Rows are recorded a few thousand at a time: one transaction (and one commit) per batch.
 const BATCH_SIZE = 2000;
-// The import's garbage grows the heap faster than the collector shrinks it on its own; past this resident size a full
-// collection runs (checked after each batch). Collecting on a fixed schedule instead cost a quarter of the CPU at 1 M
-// rows; this keeps the peak under the 200 MB goal and collects only when it has to.
-const COLLECT_ABOVE_BYTES = Number(process.env.COLLECT_MB ?? 64) * 1024 * 1024;
 
 export async function cancellationsCommand(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
@@ -73,24 +69,18 @@ export async function cancellationsCommand(args: string[], io: Io): Promise<numb
     };
 
     // A reader thread reads, checks and builds each batch while this one writes the one before, and a checkpointer
-    // thread copies the WAL back meanwhile: the three halves of a row's cost run side by side.
+    // thread copies the WAL back meanwhile: the three parts of a row's cost run side by side.
     const checkpointer = startCheckpointer(deps.db, deps.config.dbPath);
     try {
       const batches = preparedBatches({ file, format, workspace, environment, batchSize: BATCH_SIZE, now: deps.clock.now });
-      let tw = 0, tc = 0, tp = 0, last = performance.now();
       for await (const items of batches) {
-        const a = performance.now(); tw += a - last;
-        if (process.env.DEBUG_IMPORT && (rows % 100000 === 0)) console.error("rss", (process.memoryUsage.rss() / 1048576).toFixed(0), "heap", (heapSize() / 1048576).toFixed(0), process.memoryUsage());
         for (const outcome of deps.cancellationService.recordImport(items)) tally(outcome);
-        const b = performance.now(); tp += b - a;
         checkpointer.afterCommit();
-        last = performance.now(); tc += last - b;
         rows += items.length;
         if (heapSize() > COLLECT_ABOVE_BYTES) Bun.gc(true);
         const seconds = (performance.now() - started) / 1000;
         io.progress?.(`imported ${rows.toLocaleString("en-US")} rows (${Math.round(rows / Math.max(seconds, 0.001)).toLocaleString("en-US")}/s)`);
       }
-      if (process.env.DEBUG_IMPORT) console.error({ wait: tw, record: tp, ckpt: tc });
     } catch (error) {
       if (error instanceof ImportFileError) throw new CliError(error.message);
       throw error;

@@ -1,26 +1,31 @@
 // The checkpointer's thread: copies the WAL back into the database file on its own connection, fsyncs included,
-// while the writer goes on appending (SQLite lets one checkpoint run beside one writer).
+// while the writer goes on appending (SQLite lets one checkpoint run beside one writer). It keeps going on its own:
+// the writer's thread may be too busy to hand it messages, so they share their state through shared memory.
 import { Database } from "bun:sqlite";
-import type { CheckpointCommand, CheckpointReply } from "./checkpointer.ts";
+import { STATE, type CheckpointStart } from "./checkpointer.ts";
 
 declare const self: Worker;
 
-let db: Database | null = null;
+// When nothing is left to copy, look again this much later.
+const IDLE_MS = 5;
 
-self.onmessage = (event: MessageEvent<CheckpointCommand>) => {
-  const command = event.data;
-  if (command.type === "open") {
-    db = new Database(command.file, { strict: true });
-    db.run("pragma busy_timeout = 5000");
-    return;
+self.onmessage = async (event: MessageEvent<CheckpointStart>) => {
+  const state = new Int32Array(event.data.state);
+  const db = new Database(event.data.file, { strict: true });
+  db.run("pragma busy_timeout = 5000");
+  // PASSIVE: as much as it can without waiting for the writer or any reader; the next round takes the rest.
+  const checkpoint = db.query("pragma wal_checkpoint(passive)");
+  try {
+    while (Atomics.load(state, STATE.stop) === 0) {
+      const row = checkpoint.get() as { busy: number; log: number; checkpointed: number };
+      Atomics.store(state, STATE.log, row.log);
+      Atomics.store(state, STATE.checkpointed, row.checkpointed);
+      Atomics.add(state, STATE.rounds, 1);
+      if (row.checkpointed >= row.log) await Bun.sleep(IDLE_MS);
+    }
+  } finally {
+    checkpoint.finalize();
+    db.close();
+    self.postMessage("closed");
   }
-  if (command.type === "close") {
-    db?.close();
-    db = null;
-    self.postMessage({ type: "closed" } satisfies CheckpointReply);
-    return;
-  }
-  // PASSIVE: as much as it can without waiting for the writer or any reader; the next call takes the rest.
-  const row = db!.query("pragma wal_checkpoint(passive)").get() as { busy: number; log: number; checkpointed: number };
-  self.postMessage({ type: "checkpointed", log: row.log, checkpointed: row.checkpointed } satisfies CheckpointReply);
 };

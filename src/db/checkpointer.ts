@@ -1,72 +1,59 @@
 // Checkpoints on another thread, for a long run of writes (the import). SQLite's own checkpoints run inside a
 // commit on the writer's thread, and with synchronous=normal each one waits for two fsyncs: at a million rows that
 // was about 5 µs of every row's 18. Here the writer's connection stops checkpointing and a second connection, on
-// its own thread, checkpoints after each commit while the writer goes on. Durability is unchanged: the WAL is
-// synced before its frames are copied and the database after, by whichever connection checkpoints.
+// its own thread, checkpoints continuously while the writer goes on. Durability is unchanged: the WAL is synced
+// before its frames are copied and the database after, by whichever connection checkpoints.
 //
 // The WAL only starts over from its beginning when a checkpoint has copied all of it before the next write, which
 // a checkpointer running beside the writer never quite does; so once it has grown past RESTART_FRAMES the writer
 // itself checkpoints between two of its transactions (cheap: the thread has already copied nearly everything).
 import type { Database } from "bun:sqlite";
+import { workerUrl } from "../lib/worker-url.ts";
 
-export type CheckpointCommand = { type: "open"; file: string } | { type: "checkpoint" } | { type: "close" };
-export type CheckpointReply = { type: "checkpointed"; log: number; checkpointed: number } | { type: "closed" };
+/** The shared Int32Array's slots: the WAL's size and how much of it is copied (frames), the thread's rounds, stop. */
+export const STATE = { log: 0, checkpointed: 1, rounds: 2, stop: 3 } as const;
+export type CheckpointStart = { file: string; state: SharedArrayBuffer };
 
-// 8,192 frames of 4 KiB: the WAL stays under about 32 MB (SQLite's own default keeps it near 4 MB).
+// 8,192 frames of 4 KiB: the WAL stays near 32 MB (SQLite's own default keeps it near 4 MB).
 const RESTART_FRAMES = 8192;
 
 export interface Checkpointer {
-  /** Call after each commit of the writer's connection. */
+  /** Call after each commit of the writer's connection: restarts the WAL once it has grown long. */
   afterCommit(): void;
-  /** Waits for the thread, stops it and gives the writer's connection its own checkpoints back. */
+  /** Stops the thread and gives the writer's connection its own checkpoints back. */
   close(): Promise<void>;
 }
 
-export function startCheckpointer(db: Database, file: string): Checkpointer {
+export function startCheckpointer(db: Database, file: string, { restartFrames = RESTART_FRAMES } = {}): Checkpointer {
   const { wal_autocheckpoint: before } = db.query("pragma wal_autocheckpoint").get() as { wal_autocheckpoint: number };
+  const shared = new SharedArrayBuffer(4 * 4);
+  const state = new Int32Array(shared);
+  const worker = new Worker(workerUrl("db/checkpoint-worker.ts"));
+  let failed = false;
+  const closed = new Promise<void>((resolve) => {
+    worker.onmessage = () => resolve();
+    worker.onerror = () => {
+      // Without the thread, the writer's connection checkpoints as SQLite does by default.
+      failed = true;
+      db.run(`pragma wal_autocheckpoint = ${before}`);
+      resolve();
+    };
+  });
   db.run("pragma wal_autocheckpoint = 0");
-  const worker = new Worker(new URL("./checkpoint-worker.ts", import.meta.url));
-  let busy = false;
-  let walFrames = 0;
-  let idle: (() => void) | null = null;
-  let failure: Error | null = null;
-  worker.onmessage = (event: MessageEvent<CheckpointReply>) => {
-    if (event.data.type !== "checkpointed") return;
-    busy = false;
-    walFrames = event.data.log;
-    idle?.();
-    idle = null;
-  };
-  worker.onerror = (event) => {
-    // Without the thread, the writer's connection checkpoints as SQLite does by default.
-    failure = new Error(event.message);
-    busy = false;
-    db.run(`pragma wal_autocheckpoint = ${before}`);
-    idle?.();
-    idle = null;
-  };
-  worker.postMessage({ type: "open", file } satisfies CheckpointCommand);
+  worker.postMessage({ file, state: shared } satisfies CheckpointStart);
 
   return {
     afterCommit() {
-      if (busy || failure) return;
-      if (walFrames > RESTART_FRAMES) {
-        // Between two transactions nothing is newer than this connection's last commit: this copies all that is
-        // left, so the next write starts the WAL over. The thread takes the turn after.
-        db.run("pragma wal_checkpoint(passive)");
-        walFrames = 0;
-        return;
-      }
-      busy = true;
-      worker.postMessage({ type: "checkpoint" } satisfies CheckpointCommand);
+      if (failed || Atomics.load(state, STATE.log) <= restartFrames) return;
+      // Between two transactions nothing is newer than this connection's last commit: a checkpoint here copies all
+      // that is left (unless the thread holds the checkpoint just now: then the next commit tries again), and the
+      // next write starts the WAL over.
+      const { busy } = db.query("pragma wal_checkpoint(passive)").get() as { busy: number };
+      if (!busy) Atomics.store(state, STATE.log, 0);
     },
     async close() {
-      while (busy) await new Promise<void>((resolve) => (idle = resolve));
-      if (!failure) {
-        const closed = new Promise<void>((resolve) => worker.addEventListener("message", () => resolve(), { once: true }));
-        worker.postMessage({ type: "close" } satisfies CheckpointCommand);
-        await closed;
-      }
+      Atomics.store(state, STATE.stop, 1);
+      await closed;
       worker.terminate();
       db.run(`pragma wal_autocheckpoint = ${before}`);
     },

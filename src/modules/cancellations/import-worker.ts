@@ -5,12 +5,10 @@ import { heapSize } from "bun:jsc";
 import { AppError } from "../../lib/app-error.ts";
 import { prepareImport } from "./cancellations.service.ts";
 import { importBatches, ImportFileError } from "./import-file.ts";
-import type { ReaderCommand, ReaderMessage, ReaderStart } from "./import-reader.ts";
+import { COLLECT_ABOVE_BYTES, type ReaderCommand, type ReaderMessage, type ReaderStart } from "./import-reader.ts";
 
 declare const self: Worker;
 
-// Past this resident size (the whole process's), the reader's heap is collected after a batch (see the CLI's twin).
-const COLLECT_ABOVE_BYTES = Number(process.env.COLLECT_MB ?? 64) * 1024 * 1024;
 
 let credits = 0;
 let now = 0;
