@@ -2,13 +2,11 @@
 // hash: half the CPU of a row), and hands the main thread batches ready to insert. It runs ahead of the writes by a
 // few batches at most (credits), so a fast reader never piles a file up in memory behind a slow disk.
 import { heapSize } from "bun:jsc";
-import { AppError } from "../../lib/app-error.ts";
 import { prepareImport } from "./cancellations.service.ts";
 import { importBatches, ImportFileError } from "./import-file.ts";
 import { COLLECT_ABOVE_BYTES, type ReaderCommand, type ReaderMessage, type ReaderStart } from "./import-reader.ts";
 
 declare const self: Worker;
-
 
 let credits = 0;
 let now = 0;
@@ -39,7 +37,8 @@ async function run(start: ReaderStart): Promise<void> {
     }
     send({ type: "done" });
   } catch (error) {
-    const known = error instanceof ImportFileError || error instanceof AppError;
-    send({ type: "failed", message: known ? error.message : String((error as Error)?.stack ?? error), fileError: error instanceof ImportFileError });
+    // The operator sees the message (a file that cannot be read, say), never a stack of the reader's code.
+    const message = error instanceof Error ? error.message : String(error);
+    send({ type: "failed", message, fileError: error instanceof ImportFileError });
   }
 }

@@ -1,0 +1,70 @@
+// The import's reader thread, driven from this thread as the CLI drives it: batches in file order, and the two ways
+// it can stop (a file that cannot be imported at all, a file that cannot be read).
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { Workspace } from "../workspaces/workspaces.store.ts";
+import type { PreparedItem } from "./cancellations.service.ts";
+import { ImportFileError } from "./import-file.ts";
+import { preparedBatches } from "./import-reader.ts";
+
+const dir = mkdtempSync(path.join(tmpdir(), "hf-import-reader-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const workspace = { id: "0f8f1c1e-5d7a-4c52-9a43-8c1b2f3e4d5a", plan: "advanced" } as Workspace;
+const NOW = Date.UTC(2026, 11, 1, 12);
+
+async function readAll(file: string, format: "jsonl" | "csv", batchSize = 3): Promise<PreparedItem[][]> {
+  const batches: PreparedItem[][] = [];
+  for await (const batch of preparedBatches({ file, format, workspace, environment: "prod", batchSize, now: () => NOW })) batches.push(batch);
+  return batches;
+}
+
+describe("preparedBatches", () => {
+  test("batches of the asked size, in line order, each row checked and built on the reader's thread", async () => {
+    const file = path.join(dir, "rows.jsonl");
+    const rows = [
+      { eventId: "a", userId: "u1", status: "saved", context: { mrr: 12.5 } },
+      { eventId: "b", userId: "u2", reason: "Too expensive" },
+      "{oops",
+      { eventId: "c" },
+      { eventId: "d", userId: "u4", occurredAt: "2026-11-30T08:00:00Z" },
+      "",
+      { eventId: "e", userId: "u5", occurredAt: "2999-01-01T00:00:00Z" },
+    ];
+    writeFileSync(file, rows.map((r) => (typeof r === "string" ? r : JSON.stringify(r))).join("\n") + "\n");
+    const batches = await readAll(file, "jsonl");
+    expect(batches.map((b) => b.length)).toEqual([3, 3]);
+    const items = batches.flat();
+    expect(items.map((i) => i.line)).toEqual([1, 2, 3, 4, 5, 7]);
+    expect(items.map((i) => ("error" in i ? i.error : i.event.eventId))).toEqual([
+      "a",
+      "b",
+      "not valid JSON",
+      "userId: is required",
+      "d",
+      "occurredAt: must be at most 5 minutes in the future",
+    ]);
+    const [a, b, , , d] = items as unknown as { event: Record<string, unknown> }[];
+    expect(a.event).toMatchObject({ workspaceId: workspace.id, outcome: "saved", recoveredMrrCents: 1250, occurredAt: NOW, recordedAt: NOW });
+    expect(a.event.eventHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(b.event).toMatchObject({ outcome: "canceled", reason: "too expensive" });
+    expect(d.event.occurredAt).toBe(Date.UTC(2026, 10, 30, 8));
+  });
+
+  test("a CSV header that cannot be imported stops it with ImportFileError, before any batch", async () => {
+    const file = path.join(dir, "bad.csv");
+    writeFileSync(file, "eventId,userId,eventId\nx,y,z\n");
+    const error = await readAll(file, "csv").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ImportFileError);
+    expect((error as Error).message).toBe("The CSV header names the column eventId twice");
+  });
+
+  test("a file that cannot be read stops it with the reason, and no stack of the reader's code", async () => {
+    const error = await readAll(path.join(dir, "gone.jsonl"), "jsonl").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(ImportFileError);
+    expect((error as Error).message).toMatch(/no such file|ENOENT/i);
+    expect((error as Error).message).not.toContain("import-worker");
+  });
+});
