@@ -20,7 +20,7 @@ import {
   NO_ALIASES,
 } from "./cancellations.schemas.ts";
 import { fastEventBody } from "./event-body-fast.ts";
-import type { CancellationEvent, CancellationStore, InsertResult, LinkProblem } from "./cancellations.store.ts";
+import { importRow, type CancellationEvent, type CancellationStore, type ImportRow, type InsertResult, type LinkProblem } from "./cancellations.store.ts";
 
 export const MAX_FUTURE_MS = 5 * 60 * 1000;
 export const LIST_LIMIT_DEFAULT = 20;
@@ -166,8 +166,8 @@ function build(workspace: Workspace, environment: Environment, body: Cancellatio
 /** A record of an import file: a JSONL value or a CSV row shaped as an object, or why its line cannot be read. */
 export type ImportRecord = { line: number; value: unknown } | { line: number; error: string };
 
-/** A record checked and built, ready to insert; or why it cannot be one. Plain data: it crosses threads as JSON. */
-export type PreparedItem = { line: number; event: CancellationEvent } | { line: number; error: string };
+/** A record checked and built, ready to insert (see ImportRow); or why it cannot be one. It crosses threads as JSON. */
+export type PreparedItem = { line: number; row: ImportRow } | { line: number; error: string };
 
 /**
  * The import's checks, without the database: each record validated by the rules of POST /api/v1/cancellations and
@@ -188,7 +188,7 @@ export function prepareImport(workspace: Workspace, environment: Environment, re
       body = parsed.data;
     }
     try {
-      return { line, event: build(workspace, environment === "sandbox" ? "sandbox" : (body.environment ?? "prod"), body, now) };
+      return { line, row: importRow(build(workspace, environment === "sandbox" ? "sandbox" : (body.environment ?? "prod"), body, now)) };
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       return { line, error: error.message };
@@ -217,16 +217,15 @@ export function createCancellationService(deps: { cancellationStore: Cancellatio
   }
 
   function recordImport(items: PreparedItem[]): ImportOutcome[] {
-    const events: CancellationEvent[] = [];
-    for (const item of items) if ("event" in item) events.push(item.event);
-    const results = store.insertBatch(events);
+    const rows: ImportRow[] = [];
+    for (const item of items) if ("row" in item) rows.push(item.row);
+    const results = store.insertImportRows(rows);
     let j = 0;
     return items.map((item): ImportOutcome => {
-      if (!("event" in item)) return { kind: "invalid", line: item.line, message: item.error };
+      if (!("row" in item)) return { kind: "invalid", line: item.line, message: item.error };
       const result = results[j++];
       if (result.kind === "created") return { kind: "created" };
-      if (result.kind === "exists")
-        return result.event.eventHash === item.event.eventHash ? { kind: "unchanged" } : { kind: "conflicting", line: item.line };
+      if (result.kind === "exists") return result.eventHash === item.row[14] ? { kind: "unchanged" } : { kind: "conflicting", line: item.line };
       return { kind: "invalid", line: item.line, message: LINK_PROBLEMS[result.kind][1] };
     });
   }

@@ -30,6 +30,9 @@ export interface CancellationEvent {
   updatedAt: number;
 }
 
+/** What the import needs to know of an insert: the stored payload's hash when the eventId was taken already. */
+export type ImportInsertResult = { kind: "created" } | { kind: "exists"; eventHash: string } | { kind: LinkProblem };
+
 export type LinkProblem = "link_missing" | "link_not_hosted" | "link_other_environment" | "link_taken";
 
 export type InsertResult =
@@ -114,6 +117,91 @@ function factsOf(e: CancellationEvent): RollupFacts {
   });
 }
 
+/**
+ * An event as the import carries it from its reader thread: the insert's parameters in column order with the JSON
+ * columns already serialized, then the rollup facts the event counts with (computed on the reader too). Positional
+ * and flat, so the writer's thread parses little and builds no nested objects; `eventRow` is the one place that
+ * lays it out and `insertImportRowNow` the one that reads it.
+ */
+export type ImportRow = [
+  id: string,
+  workspaceId: string,
+  customerId: string,
+  subscriptionId: string | null,
+  environment: Environment,
+  context: string,
+  metadata: string,
+  outcome: Outcome,
+  reason: string | null,
+  feedback: string | null,
+  offer: string | null,
+  recoveredMrrCents: number,
+  occurredAt: number,
+  eventId: string,
+  eventHash: string,
+  recordedAt: number,
+  updatedAt: number,
+  linkedSessionId: string | null,
+  plan: string | null,
+  mrrCents: number | null,
+  tenureDays: number | null,
+  offerKind: string | null,
+  offerAccepted: boolean,
+];
+
+export function importRow(e: CancellationEvent): ImportRow {
+  const f = factsOf(e);
+  return [
+    e.id,
+    e.workspaceId,
+    e.customerId,
+    e.subscriptionId,
+    e.environment,
+    JSON.stringify(e.context),
+    JSON.stringify(e.metadata),
+    e.outcome,
+    e.reason,
+    e.feedback,
+    e.offer ? JSON.stringify(e.offer) : null,
+    e.recoveredMrrCents,
+    e.occurredAt,
+    e.eventId,
+    e.eventHash,
+    e.recordedAt,
+    e.updatedAt,
+    e.linkedSessionId,
+    f.plan,
+    f.mrrCents,
+    f.tenureDays,
+    f.offerKind,
+    f.offerAccepted,
+  ];
+}
+
+/** The event a row describes (for the rare rows that take the full path: a link to check). */
+export function eventOfImportRow(r: ImportRow): CancellationEvent {
+  return {
+    id: r[0],
+    workspaceId: r[1],
+    eventId: r[13],
+    eventHash: r[14],
+    linkedSessionId: r[17],
+    customerId: r[2],
+    subscriptionId: r[3],
+    environment: r[4],
+    outcome: r[7],
+    reason: r[8],
+    feedback: r[9],
+    offer: r[10] === null ? null : JSON.parse(r[10]),
+    context: JSON.parse(r[5]),
+    metadata: JSON.parse(r[6]),
+    recoveredMrrCents: r[11],
+    occurredAt: r[12],
+    recordedAt: r[15],
+    updatedAt: r[16],
+  };
+}
+
 /** The analytics rollups, kept in the transaction of every event write. */
 export type EventRollups = Pick<AnalyticsStore, "apply" | "batched" | "track">;
 
@@ -129,6 +217,7 @@ export function createCancellationStore({ db, rollups }: { db: Database; rollups
      on conflict (workspace_id, event_id) where event_id is not null do nothing`,
   );
   const byEventId = db.query(`select ${COLUMNS} from sessions where workspace_id = ? and event_id = ?`);
+  const existingHash = db.query("select event_hash from sessions where workspace_id = ? and event_id = ?");
   const linkTarget = db.query("select source, environment, superseded_by from sessions where id = ? and workspace_id = ?");
   const supersede = db.query("update sessions set superseded_by = ? where id = ? and superseded_by is null");
   const update = db.query(
@@ -202,6 +291,31 @@ export function createCancellationStore({ db, rollups }: { db: Database; rollups
     return { kind: "created", event: e };
   }
 
+  /** insertNow for an import row (ImportRow): the same statement and rollup change, from the row's ready-made values. */
+  function insertImportRowNow(r: ImportRow): ImportInsertResult {
+    if (r[17] !== null) {
+      const result = insertNow(eventOfImportRow(r));
+      return result.kind === "exists" ? { kind: "exists", eventHash: result.event.eventHash } : result.kind === "created" ? { kind: "created" } : result;
+    }
+    const result = insert.run(r[0], r[1], r[2], r[3], r[4], r[5], r[6], stateOf(r[7]), r[7], r[8], r[9], r[10], r[11], r[12], completedAtOf(r[7], r[12]), r[13], r[14], r[15], r[16], null);
+    if (result.changes === 0) return { kind: "exists", eventHash: (existingHash.get(r[1], r[13]) as { event_hash: string }).event_hash };
+    rollups.apply(null, {
+      workspaceId: r[1],
+      environment: r[4],
+      countedAt: r[12],
+      flowId: null,
+      outcome: r[7],
+      reason: r[8],
+      plan: r[18],
+      mrrCents: r[19],
+      tenureDays: r[20],
+      offerKind: r[21],
+      offerAccepted: r[22],
+      recoveredMrrCents: r[11],
+    });
+    return { kind: "created" };
+  }
+
   return {
     /** One event, through group commit: concurrent POSTs share a transaction (and a commit). */
     insert(event: CancellationEvent): Promise<InsertResult> {
@@ -213,6 +327,10 @@ export function createCancellationStore({ db, rollups }: { db: Database; rollups
      */
     insertBatch(events: CancellationEvent[]): InsertResult[] {
       return db.transaction(() => rollups.batched(() => events.map(insertNow))).immediate();
+    },
+    /** Import rows (see ImportRow) in one transaction, as insertBatch records events. */
+    insertImportRows(rows: ImportRow[]): ImportInsertResult[] {
+      return db.transaction(() => rollups.batched(() => rows.map(insertImportRowNow))).immediate();
     },
     async findByEventId(workspaceId: string, eventId: string): Promise<CancellationEvent | null> {
       return find(workspaceId, eventId);

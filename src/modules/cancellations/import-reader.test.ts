@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Workspace } from "../workspaces/workspaces.store.ts";
 import type { PreparedItem } from "./cancellations.service.ts";
+import { eventOfImportRow, type CancellationEvent } from "./cancellations.store.ts";
 import { ImportFileError } from "./import-file.ts";
 import { preparedBatches } from "./import-reader.ts";
 
@@ -37,7 +38,8 @@ describe("preparedBatches", () => {
     expect(batches.map((b) => b.length)).toEqual([3, 3]);
     const items = batches.flat();
     expect(items.map((i) => i.line)).toEqual([1, 2, 3, 4, 5, 7]);
-    expect(items.map((i) => ("error" in i ? i.error : i.event.eventId))).toEqual([
+    const events = items.map((i) => ("error" in i ? i.error : eventOfImportRow(i.row)));
+    expect(events.map((e) => (typeof e === "string" ? e : e.eventId))).toEqual([
       "a",
       "b",
       "not valid JSON",
@@ -45,11 +47,11 @@ describe("preparedBatches", () => {
       "d",
       "occurredAt: must be at most 5 minutes in the future",
     ]);
-    const [a, b, , , d] = items as unknown as { event: Record<string, unknown> }[];
-    expect(a.event).toMatchObject({ workspaceId: workspace.id, outcome: "saved", recoveredMrrCents: 1250, occurredAt: NOW, recordedAt: NOW });
-    expect(a.event.eventHash).toMatch(/^[0-9a-f]{64}$/);
-    expect(b.event).toMatchObject({ outcome: "canceled", reason: "too expensive" });
-    expect(d.event.occurredAt).toBe(Date.UTC(2026, 10, 30, 8));
+    const [a, b, , , d] = events as CancellationEvent[];
+    expect(a).toMatchObject({ workspaceId: workspace.id, outcome: "saved", recoveredMrrCents: 1250, context: { mrr: 12.5 }, occurredAt: NOW, recordedAt: NOW });
+    expect(a.eventHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(b).toMatchObject({ outcome: "canceled", reason: "too expensive", offer: null, metadata: {} });
+    expect(d.occurredAt).toBe(Date.UTC(2026, 10, 30, 8));
   });
 
   test("a CSV header that cannot be imported stops it with ImportFileError, before any batch", async () => {
