@@ -202,6 +202,24 @@ export function eventOfImportRow(r: ImportRow): CancellationEvent {
   };
 }
 
+/** The rollup facts a row counts with: what factsOf said of its event on the reader's thread. */
+function factsOfImportRow(r: ImportRow): RollupFacts {
+  return {
+    workspaceId: r[1],
+    environment: r[4],
+    countedAt: r[12],
+    flowId: null,
+    outcome: r[7],
+    reason: r[8],
+    plan: r[18],
+    mrrCents: r[19],
+    tenureDays: r[20],
+    offerKind: r[21],
+    offerAccepted: r[22],
+    recoveredMrrCents: r[11],
+  };
+}
+
 /** The analytics rollups, kept in the transaction of every event write. */
 export type EventRollups = Pick<AnalyticsStore, "apply" | "batched" | "track">;
 
@@ -236,6 +254,11 @@ export function createCancellationStore({ db, rollups }: { db: Database; rollups
   );
   const linkedTo = db.query("select event_id, outcome, created_at from sessions where linked_session_id = ? and workspace_id = ?");
 
+  /** The one place an event's columns meet the statement (API writes and the import alike). */
+  function insertRow(r: ImportRow) {
+    return insert.run(r[0], r[1], r[2], r[3], r[4], r[5], r[6], stateOf(r[7]), r[7], r[8], r[9], r[10], r[11], r[12], completedAtOf(r[7], r[12]), r[13], r[14], r[15], r[16], r[17]);
+  }
+
   function find(workspaceId: string, eventId: string): CancellationEvent | null {
     const row = byEventId.get(workspaceId, eventId) as EventRow | null;
     return row ? toEvent(row) : null;
@@ -262,32 +285,12 @@ export function createCancellationStore({ db, rollups }: { db: Database; rollups
       const problem = checkLink(e);
       if (problem) return { kind: problem };
     }
-    const result = insert.run(
-      e.id,
-      e.workspaceId,
-      e.customerId,
-      e.subscriptionId,
-      e.environment,
-      JSON.stringify(e.context),
-      JSON.stringify(e.metadata),
-      stateOf(e.outcome),
-      e.outcome,
-      e.reason,
-      e.feedback,
-      e.offer ? JSON.stringify(e.offer) : null,
-      e.recoveredMrrCents,
-      e.occurredAt,
-      completedAtOf(e.outcome, e.occurredAt),
-      e.eventId,
-      e.eventHash,
-      e.recordedAt,
-      e.updatedAt,
-      e.linkedSessionId,
-    );
+    const row = importRow(e);
+    const result = insertRow(row);
     if (result.changes === 0) return { kind: "exists", event: find(e.workspaceId, e.eventId)! };
     // The pair counts once, with the event's status: the session's own contribution leaves the rollups.
     if (e.linkedSessionId) rollups.track(e.linkedSessionId, () => supersede.run(e.id, e.linkedSessionId));
-    rollups.apply(null, factsOf(e));
+    rollups.apply(null, factsOfImportRow(row));
     return { kind: "created", event: e };
   }
 
@@ -297,22 +300,9 @@ export function createCancellationStore({ db, rollups }: { db: Database; rollups
       const result = insertNow(eventOfImportRow(r));
       return result.kind === "exists" ? { kind: "exists", eventHash: result.event.eventHash } : result.kind === "created" ? { kind: "created" } : result;
     }
-    const result = insert.run(r[0], r[1], r[2], r[3], r[4], r[5], r[6], stateOf(r[7]), r[7], r[8], r[9], r[10], r[11], r[12], completedAtOf(r[7], r[12]), r[13], r[14], r[15], r[16], null);
+    const result = insertRow(r);
     if (result.changes === 0) return { kind: "exists", eventHash: (existingHash.get(r[1], r[13]) as { event_hash: string }).event_hash };
-    rollups.apply(null, {
-      workspaceId: r[1],
-      environment: r[4],
-      countedAt: r[12],
-      flowId: null,
-      outcome: r[7],
-      reason: r[8],
-      plan: r[18],
-      mrrCents: r[19],
-      tenureDays: r[20],
-      offerKind: r[21],
-      offerAccepted: r[22],
-      recoveredMrrCents: r[11],
-    });
+    rollups.apply(null, factsOfImportRow(r));
     return { kind: "created" };
   }
 
@@ -322,13 +312,9 @@ export function createCancellationStore({ db, rollups }: { db: Database; rollups
       return writes.enqueue(() => insertNow(event));
     },
     /**
-     * Many events in one transaction, its write lock taken up front (the import, in its own process); their rollup
-     * changes are summed in memory and written once per rollup row, in the same transaction.
+     * Import rows (see ImportRow) in one transaction, its write lock taken up front (the import, in its own
+     * process); their rollup changes are summed in memory and written once per rollup row, in the same transaction.
      */
-    insertBatch(events: CancellationEvent[]): InsertResult[] {
-      return db.transaction(() => rollups.batched(() => events.map(insertNow))).immediate();
-    },
-    /** Import rows (see ImportRow) in one transaction, as insertBatch records events. */
     insertImportRows(rows: ImportRow[]): ImportInsertResult[] {
       return db.transaction(() => rollups.batched(() => rows.map(insertImportRowNow))).immediate();
     },
