@@ -19,8 +19,6 @@ self.onmessage = async (event: MessageEvent<CheckpointStart>) => {
     while (Atomics.load(state, STATE.stop) === 0) {
       const row = checkpoint.get() as { busy: number; log: number; checkpointed: number };
       Atomics.store(state, STATE.log, row.log);
-      Atomics.store(state, STATE.checkpointed, row.checkpointed);
-      Atomics.add(state, STATE.rounds, 1);
       if (row.checkpointed >= row.log) await Bun.sleep(IDLE_MS);
     }
   } finally {

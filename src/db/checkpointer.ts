@@ -10,8 +10,8 @@
 import type { Database } from "bun:sqlite";
 import { workerUrl } from "../lib/worker-url.ts";
 
-/** The shared Int32Array's slots: the WAL's size and how much of it is copied (frames), the thread's rounds, stop. */
-export const STATE = { log: 0, checkpointed: 1, rounds: 2, stop: 3 } as const;
+/** The shared Int32Array's slots: the WAL's size in frames (as the thread last saw it), and the stop flag. */
+export const STATE = { log: 0, stop: 1 } as const;
 export type CheckpointStart = { file: string; state: SharedArrayBuffer };
 
 // 8,192 frames of 4 KiB: the WAL stays near 32 MB (SQLite's own default keeps it near 4 MB).
@@ -26,7 +26,7 @@ export interface Checkpointer {
 
 export function startCheckpointer(db: Database, file: string, { restartFrames = RESTART_FRAMES } = {}): Checkpointer {
   const { wal_autocheckpoint: before } = db.query("pragma wal_autocheckpoint").get() as { wal_autocheckpoint: number };
-  const shared = new SharedArrayBuffer(4 * 4);
+  const shared = new SharedArrayBuffer(4 * 2);
   const state = new Int32Array(shared);
   const worker = new Worker(workerUrl("db/checkpoint-worker.ts"));
   let failed = false;

@@ -120,7 +120,7 @@ function factsOf(e: CancellationEvent): RollupFacts {
 /**
  * An event as the import carries it from its reader thread: the insert's parameters in column order with the JSON
  * columns already serialized, then the rollup facts the event counts with (computed on the reader too). Positional
- * and flat, so the writer's thread parses little and builds no nested objects; `eventRow` is the one place that
+ * and flat, so the writer's thread parses little and builds no nested objects; `importRow` is the one place that
  * lays it out and `insertImportRowNow` the one that reads it.
  */
 export type ImportRow = [
