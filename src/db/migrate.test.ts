@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { openDatabase } from "./open.ts";
 import { migrate } from "./migrate.ts";
 import { migrations } from "./migrations/index.ts";
+import { equalityChecks, HOT_TABLES } from "./migrations/equality-checks.ts";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -58,6 +59,54 @@ describe("0005 ingestion: sessions rebuilt from their current definition", () =>
             values ('s2', 'w', null, 'ingestion', 'u', 'prod', 'c', 1, 2, 'evt_1')`);
     expect(() => db.run(`insert into sessions (id, workspace_id, flow_id, source, customer_id, environment, csrf_token, created_at, expires_at)
             values ('s3', 'w', 'f', 'nonsense', 'u', 'prod', 'c', 1, 2)`)).toThrow();
+    expect(db.query("pragma integrity_check").get()).toEqual({ integrity_check: "ok" });
+    expect(db.query("pragma foreign_keys").get()).toEqual({ foreign_keys: 1 });
+  });
+});
+
+describe("0012 equality checks: the hot tables' CHECK lists become chains of equalities", () => {
+  const LIST_OF_THREE = /check\s*\(\s*\w+\s+in\s*\(\s*'[^']*'\s*,\s*'[^']*'\s*,/i;
+  const definition = (db: ReturnType<typeof openDatabase>, name: string) =>
+    (db.query("select sql from sqlite_schema where type = 'table' and name = ?").get(name) as { sql: string }).sql;
+
+  test("rewrites lists of three values or more, and nothing else", () => {
+    expect(equalityChecks("a text check (a in ('x', 'y', 'z')), b text check (b in ('p', 'q')), c int default 1")).toBe(
+      "a text check (a = 'x' or a = 'y' or a = 'z'), b text check (b in ('p', 'q')), c int default 1",
+    );
+    expect(equalityChecks("create table t (a text)")).toBe("create table t (a text)");
+  });
+
+  test("keeps rows and indexes, and the checks still refuse what they refused", () => {
+    const db = openDatabase(":memory:");
+    migrate(db, migrations.filter((m) => m.version < 12));
+    expect(definition(db, "sessions")).toMatch(LIST_OF_THREE);
+    db.run("insert into workspaces (id, name, plan, created_at, updated_at) values ('w', 'W', 'advanced', 1, 1)");
+    db.run(`insert into sessions (id, workspace_id, flow_id, source, customer_id, environment, csrf_token, created_at, expires_at, event_id)
+            values ('s1', 'w', null, 'ingestion', 'u', 'prod', '', 1, 2, 'evt_1')`);
+    db.run(`insert into analytics_rollups (workspace_id, environment, grain, facet, day, flow_id, value, outcome, sessions)
+            values ('w', 'prod', 'day', 'reason', 1, '', 'other', 'saved', 3)`);
+    const indexesBefore = db.query("select name, sql from sqlite_schema where type = 'index' and tbl_name in ('sessions', 'analytics_rollups') order by name").all();
+
+    migrate(db);
+    for (const table of HOT_TABLES) expect(definition(db, table)).not.toMatch(LIST_OF_THREE);
+    expect(db.query("select id, source, event_id from sessions").all()).toEqual([{ id: "s1", source: "ingestion", event_id: "evt_1" }]);
+    expect(db.query("select sessions from analytics_rollups").all()).toEqual([{ sessions: 3 }]);
+    expect(db.query("select name, sql from sqlite_schema where type = 'index' and tbl_name in ('sessions', 'analytics_rollups') order by name").all()).toEqual(indexesBefore);
+
+    const session = (column: string, value: string) => () =>
+      db.run(`insert into sessions (id, workspace_id, flow_id, source, customer_id, environment, csrf_token, created_at, expires_at, ${column})
+              values ('s-${column}-${value}', 'w', null, 'ingestion', 'u', 'prod', '', 1, 2, '${value}')`);
+    for (const [column, good] of [["state", "opened"], ["step", "offer"], ["outcome", "saved"]]) {
+      expect(session(column, "nonsense")).toThrow(/CHECK constraint failed/);
+      expect(session(column, good)).not.toThrow();
+    }
+    expect(() => db.run(`update sessions set source = 'nonsense' where id = 's1'`)).toThrow(/CHECK constraint failed/);
+    const rollup = (facet: string, outcome: string) => () =>
+      db.run(`insert into analytics_rollups (workspace_id, environment, grain, facet, day, flow_id, value, outcome)
+              values ('w', 'prod', 'month', '${facet}', 2, '', '${facet}-${outcome}', '${outcome}')`);
+    expect(rollup("nonsense", "saved")).toThrow(/CHECK constraint failed/);
+    expect(rollup("plan", "nonsense")).toThrow(/CHECK constraint failed/);
+    expect(rollup("plan", "canceled")).not.toThrow();
     expect(db.query("pragma integrity_check").get()).toEqual({ integrity_check: "ok" });
     expect(db.query("pragma foreign_keys").get()).toEqual({ foreign_keys: 1 });
   });

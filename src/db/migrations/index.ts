@@ -11,6 +11,8 @@ import stripe from "./0008-stripe.sql" with { type: "text" };
 import flowVersions from "./0009-flow-versions.sql" with { type: "text" };
 import leanSessionIndexes from "./0010-lean-session-indexes.sql" with { type: "text" };
 import flowPublisher from "./0011-flow-publisher.sql" with { type: "text" };
+import equalityChecksSql from "./0012-equality-checks.sql" with { type: "text" };
+import { rewriteHotChecks } from "./equality-checks.ts";
 
 export interface Migration {
   version: number;
@@ -34,4 +36,5 @@ export const migrations: Migration[] = [
   { version: 9, name: "flow-versions", sql: flowVersions },
   { version: 10, name: "lean-session-indexes", sql: leanSessionIndexes },
   { version: 11, name: "flow-publisher", sql: flowPublisher },
+  { version: 12, name: "equality-checks", sql: equalityChecksSql, before: rewriteHotChecks },
 ];
