@@ -73,10 +73,11 @@ export async function cancellationsCommand(args: string[], io: Io): Promise<numb
     const checkpointer = startCheckpointer(deps.db, deps.config.dbPath);
     try {
       const batches = preparedBatches({ file, format, workspace, environment, batchSize: BATCH_SIZE, now: deps.clock.now });
-      for await (const items of batches) {
-        for (const outcome of deps.cancellationService.recordImport(items)) tally(outcome);
+      for await (const batch of batches) {
+        const outcomes = deps.cancellationService.recordImport(batch);
+        for (const outcome of outcomes) tally(outcome);
         checkpointer.afterCommit();
-        rows += items.length;
+        rows += outcomes.length;
         if (heapSize() > COLLECT_ABOVE_BYTES) Bun.gc(true);
         const seconds = (performance.now() - started) / 1000;
         io.progress?.(`imported ${rows.toLocaleString("en-US")} rows (${Math.round(rows / Math.max(seconds, 0.001)).toLocaleString("en-US")}/s)`);

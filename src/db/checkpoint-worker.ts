@@ -6,7 +6,7 @@ import { STATE, type CheckpointStart } from "./checkpointer.ts";
 
 declare const self: Worker;
 
-// When nothing is left to copy, look again this much later.
+// When nothing is left to copy, look again this much later (otherwise after the start's gatherMs).
 const IDLE_MS = 5;
 
 self.onmessage = async (event: MessageEvent<CheckpointStart>) => {
@@ -19,7 +19,7 @@ self.onmessage = async (event: MessageEvent<CheckpointStart>) => {
     while (Atomics.load(state, STATE.stop) === 0) {
       const row = checkpoint.get() as { busy: number; log: number; checkpointed: number };
       Atomics.store(state, STATE.log, row.log);
-      if (row.checkpointed >= row.log) await Bun.sleep(IDLE_MS);
+      await Bun.sleep(row.checkpointed >= row.log ? IDLE_MS : event.data.gatherMs);
     }
   } finally {
     checkpoint.finalize();

@@ -44,7 +44,7 @@ test("without checkpoints the WAL holds every commit (the baseline the checkpoin
 test("the thread copies the WAL back and the writer restarts it: it stays short, and every row is there", async () => {
   const file = path.join(dir, "import.db");
   const db = openDatabase(file);
-  const checkpointer = startCheckpointer(db, file, { restartFrames: 64 });
+  const checkpointer = startCheckpointer(db, file, { restartFrames: 64, gatherMs: 5 });
   expect(db.query("pragma wal_autocheckpoint").get()).toEqual({ wal_autocheckpoint: 0 });
   const largest = await write(db, file, () => checkpointer.afterCommit());
   await checkpointer.close();

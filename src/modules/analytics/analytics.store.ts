@@ -168,19 +168,43 @@ const SCOPE = `workspace_id = ?1 and environment = ?2 and grain = ?7 and facet =
  */
 type RollupSums = Map<string, { facts: RollupFacts; m: number[] }>;
 
-function accumulate(sums: RollupSums, f: RollupFacts, sign: 1 | -1): void {
+/** The measures of the entry `f` sums into (created empty). */
+function entryOf(sums: RollupSums, f: RollupFacts): number[] {
   const day = dayOf(f.countedAt);
   const id = `${f.workspaceId}\u0000${f.environment}\u0000${f.flowId ?? ""}\u0000${f.outcome}\u0000${day}\u0000${f.reason ?? ""}\u0000${f.plan ?? ""}\u0000${mrrBand(f.mrrCents)}\u0000${tenureBand(f.tenureDays)}\u0000${f.offerKind ?? ""}`;
   let entry = sums.get(id);
   if (!entry) sums.set(id, (entry = { facts: f, m: [0, 0, 0, 0, 0] }));
+  return entry.m;
+}
+
+function accumulate(sums: RollupSums, f: RollupFacts, sign: 1 | -1): void {
+  const m = entryOf(sums, f);
   const recovered = sign * f.recoveredMrrCents;
-  const m = entry.m;
   m[0] += sign;
   m[1] += recovered;
   if (f.outcome === "canceled") m[2] += sign * (f.mrrCents ?? 0);
   if (f.offerAccepted) {
     m[3] += sign;
     m[4] += recovered;
+  }
+}
+
+/**
+ * Rollup changes summed where no database is (the import's reader thread): plain data that crosses threads, added
+ * to a transaction's sums by `applySummed`. Each entry is one kind of change and its summed measures.
+ */
+export type SummedFacts = { facts: RollupFacts; m: number[] }[];
+
+export function sumFacts(all: Iterable<RollupFacts>): SummedFacts {
+  const sums: RollupSums = new Map();
+  for (const f of all) accumulate(sums, f, 1);
+  return [...sums.values()];
+}
+
+function addSummed(sums: RollupSums, summed: SummedFacts, sign: 1 | -1): void {
+  for (const { facts, m: add } of summed) {
+    const m = entryOf(sums, facts);
+    for (let i = 0; i < 5; i++) m[i] += sign * add[i];
   }
 }
 
@@ -296,6 +320,14 @@ export function createAnalyticsStore({ db }: { db: Database }) {
     if (after) add(after, 1);
   }
 
+  /** `apply(null, f)` for every f that `summed` sums (sign 1), or `apply(f, null)` (sign -1). */
+  function applySummed(summed: SummedFacts, sign: 1 | -1 = 1): void {
+    if (pending) return addSummed(pending, summed, sign);
+    const sums: RollupSums = new Map();
+    addSummed(sums, summed, sign);
+    writeSums(sums);
+  }
+
   /**
    * Runs `writes` (inside a transaction) with every rollup change they make summed in memory per rollup row, then
    * writes one upsert per row that changed, before the transaction commits: a group commit of many sessions, or an
@@ -343,6 +375,7 @@ export function createAnalyticsStore({ db }: { db: Database }) {
 
   return {
     apply,
+    applySummed,
     batched,
     factsOfSession,
 

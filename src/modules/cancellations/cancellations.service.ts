@@ -21,7 +21,19 @@ import {
   NO_ALIASES,
 } from "./cancellations.schemas.ts";
 import { fastEventBody } from "./event-body-fast.ts";
-import { importRow, type CancellationEvent, type CancellationStore, type ImportRow, type InsertResult, type LinkProblem } from "./cancellations.store.ts";
+import { sumFacts } from "../analytics/analytics.store.ts";
+import {
+  encodeImportRow,
+  factsOfImportRow,
+  importRow,
+  joinImportRows,
+  type CancellationEvent,
+  type CancellationStore,
+  type ImportRow,
+  type InsertResult,
+  type LinkProblem,
+  type PlainRows,
+} from "./cancellations.store.ts";
 
 export const MAX_FUTURE_MS = 5 * 60 * 1000;
 export const LIST_LIMIT_DEFAULT = 20;
@@ -156,8 +168,15 @@ function build(workspace: Workspace, environment: Environment, body: Cancellatio
 /** A record of an import file: a JSONL value or a CSV row shaped as an object, or why its line cannot be read. */
 export type ImportRecord = { line: number; value: unknown } | { line: number; error: string };
 
-/** A record checked and built, ready to insert (see ImportRow); or why it cannot be one. It crosses threads as JSON. */
+/** A record checked and built, ready to insert (see ImportRow); or why it cannot be one. */
 export type PreparedItem = { line: number; row: ImportRow } | { line: number; error: string };
+
+/**
+ * A batch of the import as it crosses from the reader thread, in file order: runs of plain rows (valid, no linked
+ * session; nearly every row) that one statement inserts, and between them the other items one by one (invalid
+ * rows, linked events).
+ */
+export type PreparedBatch = ({ run: PlainRows; lines: number[] } | { items: PreparedItem[] })[];
 
 /**
  * The import's checks, without the database: each record validated by the rules of POST /api/v1/cancellations and
@@ -186,10 +205,46 @@ export function prepareImport(workspace: Workspace, environment: Environment, re
   });
 }
 
+/** prepareImport, grouped for the writer (see PreparedBatch). */
+export function prepareBatch(workspace: Workspace, environment: Environment, records: ImportRecord[], now: number): PreparedBatch {
+  const batch: PreparedBatch = [];
+  let rows: ImportRow[] = [];
+  let fields: string[] = [];
+  let lines: number[] = [];
+  let items: PreparedItem[] = [];
+  const endRun = () => {
+    if (rows.length) batch.push({ run: { fields: joinImportRows(fields), count: rows.length, summed: sumFacts(rows.map(factsOfImportRow)) }, lines });
+    rows = [];
+    fields = [];
+    lines = [];
+  };
+  const endItems = () => {
+    if (items.length) batch.push({ items });
+    items = [];
+  };
+  for (const item of prepareImport(workspace, environment, records, now)) {
+    const encoded = "row" in item && item.row[17] === null ? encodeImportRow(item.row) : null;
+    if (encoded !== null && "row" in item) {
+      endItems();
+      rows.push(item.row);
+      fields.push(encoded);
+      lines.push(item.line);
+    } else {
+      endRun();
+      items.push(item);
+    }
+  }
+  endRun();
+  endItems();
+  return batch;
+}
+
 export type ImportOutcome =
   | { kind: "created" | "unchanged" }
   | { kind: "conflicting"; line: number }
   | { kind: "invalid"; line: number; message: string };
+const CREATED: ImportOutcome = Object.freeze({ kind: "created" });
+const UNCHANGED: ImportOutcome = Object.freeze({ kind: "unchanged" });
 
 export function createCancellationService(deps: { cancellationStore: CancellationStore; clock: Clock }) {
   const { cancellationStore: store, clock } = deps;
@@ -206,18 +261,31 @@ export function createCancellationService(deps: { cancellationStore: Cancellatio
     return event;
   }
 
-  function recordImport(items: PreparedItem[]): ImportOutcome[] {
-    const rows: ImportRow[] = [];
-    for (const item of items) if ("row" in item) rows.push(item.row);
-    const results = store.insertImportRows(rows);
-    let j = 0;
-    return items.map((item): ImportOutcome => {
-      if (!("row" in item)) return { kind: "invalid", line: item.line, message: item.error };
-      const result = results[j++];
-      if (result.kind === "created") return { kind: "created" };
-      if (result.kind === "exists") return result.eventHash === item.row[14] ? { kind: "unchanged" } : { kind: "conflicting", line: item.line };
-      return { kind: "invalid", line: item.line, message: LINK_PROBLEMS[result.kind][1] };
+  /** Records a prepared batch in one transaction: an outcome per record, in file order. */
+  function recordImport(batch: PreparedBatch): ImportOutcome[] {
+    const outcomes: ImportOutcome[] = [];
+    store.importing(() => {
+      for (const part of batch) {
+        if ("run" in part) {
+          const start = outcomes.length;
+          for (let i = 0; i < part.run.count; i++) outcomes.push(CREATED);
+          for (const { index, row, existingHash } of store.importRun(part.run))
+            outcomes[start + index] = existingHash === row[14] ? UNCHANGED : { kind: "conflicting", line: part.lines[index] };
+          continue;
+        }
+        for (const item of part.items) {
+          if (!("row" in item)) {
+            outcomes.push({ kind: "invalid", line: item.line, message: item.error });
+            continue;
+          }
+          const result = store.importOne(item.row);
+          if (result.kind === "created") outcomes.push(CREATED);
+          else if (result.kind === "exists") outcomes.push(result.eventHash === item.row[14] ? UNCHANGED : { kind: "conflicting", line: item.line });
+          else outcomes.push({ kind: "invalid", line: item.line, message: LINK_PROBLEMS[result.kind][1] });
+        }
+      }
     });
+    return outcomes;
   }
 
   return {
@@ -301,7 +369,7 @@ export function createCancellationService(deps: { cancellationStore: Cancellatio
 
     /** The import, in one step (prepare and record in this thread): an outcome per record, in order. */
     importBatch(workspace: Workspace, environment: Environment, records: ImportRecord[]): ImportOutcome[] {
-      return recordImport(prepareImport(workspace, environment, records, clock.now()));
+      return recordImport(prepareBatch(workspace, environment, records, clock.now()));
     },
   };
 }

@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Workspace } from "../workspaces/workspaces.store.ts";
-import type { PreparedItem } from "./cancellations.service.ts";
-import { eventOfImportRow, type CancellationEvent } from "./cancellations.store.ts";
+import type { PreparedBatch, PreparedItem } from "./cancellations.service.ts";
+import { decodeImportRows, eventOfImportRow, type CancellationEvent } from "./cancellations.store.ts";
 import { ImportFileError } from "./import-file.ts";
 import { preparedBatches } from "./import-reader.ts";
 
@@ -15,10 +15,22 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const workspace = { id: "0f8f1c1e-5d7a-4c52-9a43-8c1b2f3e4d5a", plan: "advanced" } as Workspace;
 const NOW = Date.UTC(2026, 11, 1, 12);
 
-async function readAll(file: string, format: "jsonl" | "csv", batchSize = 3): Promise<PreparedItem[][]> {
-  const batches: PreparedItem[][] = [];
+async function readAll(file: string, format: "jsonl" | "csv", batchSize = 3): Promise<PreparedBatch[]> {
+  const batches: PreparedBatch[] = [];
   for await (const batch of preparedBatches({ file, format, workspace, environment: "prod", batchSize, now: () => NOW })) batches.push(batch);
   return batches;
+}
+
+/** A batch's records in file order, runs unpacked (each run's rows cross as one text). */
+function itemsOf(batch: PreparedBatch): PreparedItem[] {
+  return batch.flatMap((part) => {
+    if ("items" in part) return part.items;
+    const rows = Array.from(decodeImportRows(part.run), (row) => row.slice() as typeof row);
+    expect(rows.length).toBe(part.run.count);
+    // The run's rollup facts, summed on the reader as if every row were new: one session each.
+    expect(part.run.summed.reduce((n, entry) => n + entry.m[0], 0)).toBe(part.run.count);
+    return rows.map((row, i) => ({ line: part.lines[i], row }));
+  });
 }
 
 describe("preparedBatches", () => {
@@ -35,8 +47,12 @@ describe("preparedBatches", () => {
     ];
     writeFileSync(file, rows.map((r) => (typeof r === "string" ? r : JSON.stringify(r))).join("\n") + "\n");
     const batches = await readAll(file, "jsonl");
-    expect(batches.map((b) => b.length)).toEqual([3, 3]);
-    const items = batches.flat();
+    // Runs of valid rows, and the other records one by one between them.
+    expect(batches.map((b) => b.map((part) => ("run" in part ? `run ${part.run.count}` : `items ${part.items.length}`)))).toEqual([
+      ["run 2", "items 1"],
+      ["items 1", "run 1", "items 1"],
+    ]);
+    const items = batches.flatMap(itemsOf);
     expect(items.map((i) => i.line)).toEqual([1, 2, 3, 4, 5, 7]);
     const events = items.map((i) => ("error" in i ? i.error : eventOfImportRow(i.row)));
     expect(events.map((e) => (typeof e === "string" ? e : e.eventId))).toEqual([

@@ -2,7 +2,7 @@
 import { workerUrl } from "../../lib/worker-url.ts";
 import type { Environment } from "../sessions/sessions.schemas.ts";
 import type { Workspace } from "../workspaces/workspaces.store.ts";
-import type { PreparedItem } from "./cancellations.service.ts";
+import type { PreparedBatch } from "./cancellations.service.ts";
 import { ImportFileError, type ImportFormat } from "./import-file.ts";
 
 export interface ReaderStart {
@@ -18,7 +18,7 @@ export interface ReaderStart {
 }
 /** Every command carries the clock's time: a reader thread has no clock of its own (tests pass theirs). */
 export type ReaderCommand = ReaderStart | { type: "more"; now: number };
-export type ReaderMessage = { type: "batch"; items: string } | { type: "done" } | { type: "failed"; message: string; fileError: boolean };
+export type ReaderMessage = { type: "batch"; batch: PreparedBatch } | { type: "done" } | { type: "failed"; message: string; fileError: boolean };
 
 // The import's garbage grows a thread's heap faster than the collector shrinks it on its own (on a box with RAM to
 // spare it lets the process pass 250 MB); past this heap size a full collection runs, checked after each batch, in
@@ -33,7 +33,7 @@ const AHEAD = 2;
  * Yields the file's prepared batches; each `next()` after the first lets the reader start one more. Throws
  * ImportFileError for a file that cannot be imported at all, Error for anything else the reader met.
  */
-export async function* preparedBatches(options: Omit<ReaderStart, "type" | "credits" | "now"> & { now: () => number }): AsyncGenerator<PreparedItem[]> {
+export async function* preparedBatches(options: Omit<ReaderStart, "type" | "credits" | "now"> & { now: () => number }): AsyncGenerator<PreparedBatch> {
   const worker = new Worker(workerUrl("modules/cancellations/import-worker.ts"));
   const inbox: ReaderMessage[] = [];
   let waiting: (() => void) | null = null;
@@ -52,9 +52,8 @@ export async function* preparedBatches(options: Omit<ReaderStart, "type" | "cred
       const message = inbox.shift()!;
       if (message.type === "done") return;
       if (message.type === "failed") throw message.fileError ? new ImportFileError(message.message) : new Error(message.message);
-      const items = JSON.parse(message.items) as PreparedItem[];
       worker.postMessage({ type: "more", now: now() } satisfies ReaderCommand);
-      yield items;
+      yield message.batch;
     }
   } finally {
     worker.terminate();
