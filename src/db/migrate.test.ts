@@ -87,7 +87,7 @@ describe("0012 equality checks: the hot tables' CHECK lists become chains of equ
             values ('w', 'prod', 'day', 'reason', 1, '', 'other', 'saved', 3)`);
     const indexesBefore = db.query("select name, sql from sqlite_schema where type = 'index' and tbl_name in ('sessions', 'analytics_rollups') order by name").all();
 
-    migrate(db);
+    migrate(db, migrations.filter((m) => m.version <= 12));
     for (const table of HOT_TABLES) expect(definition(db, table)).not.toMatch(LIST_OF_THREE);
     expect(db.query("select id, source, event_id from sessions").all()).toEqual([{ id: "s1", source: "ingestion", event_id: "evt_1" }]);
     expect(db.query("select sessions from analytics_rollups").all()).toEqual([{ sessions: 3 }]);
@@ -109,5 +109,24 @@ describe("0012 equality checks: the hot tables' CHECK lists become chains of equ
     expect(rollup("plan", "canceled")).not.toThrow();
     expect(db.query("pragma integrity_check").get()).toEqual({ integrity_check: "ok" });
     expect(db.query("pragma foreign_keys").get()).toEqual({ foreign_keys: 1 });
+  });
+});
+
+describe("0013 ascending session indexes", () => {
+  test("the indexes that follow time are ascending (a new session appends), and keep their rows", () => {
+    const db = openDatabase(":memory:");
+    migrate(db, migrations.filter((m) => m.version < 13));
+    db.run("insert into workspaces (id, name, plan, created_at, updated_at) values ('w', 'W', 'advanced', 1, 1)");
+    for (let i = 0; i < 3; i++)
+      db.run(`insert into sessions (id, workspace_id, flow_id, source, customer_id, environment, csrf_token, created_at, expires_at, event_id)
+              values ('s${i}', 'w', null, 'ingestion', 'u', 'prod', '', ${i}, 9, 'evt_${i}')`);
+    migrate(db);
+    const sql = (name: string) => (db.query("select sql from sqlite_schema where name = ?").get(name) as { sql: string }).sql;
+    expect(sql("sessions_workspace_env_recent")).toEndWith("(workspace_id, environment, created_at, id)");
+    expect(sql("sessions_event_list")).toEndWith("(workspace_id, environment, created_at, event_id) where event_id is not null");
+    const newest = "select id from sessions where workspace_id = 'w' and environment = 'prod' order by created_at desc, id desc";
+    expect(db.query(newest).all()).toEqual([{ id: "s2" }, { id: "s1" }, { id: "s0" }]);
+    expect((db.query(`explain query plan ${newest}`).all() as { detail: string }[]).map((r) => r.detail).join(" ")).not.toContain("TEMP B-TREE");
+    expect(db.query("pragma integrity_check").get()).toEqual({ integrity_check: "ok" });
   });
 });

@@ -13,6 +13,7 @@ import leanSessionIndexes from "./0010-lean-session-indexes.sql" with { type: "t
 import flowPublisher from "./0011-flow-publisher.sql" with { type: "text" };
 import equalityChecksSql from "./0012-equality-checks.sql" with { type: "text" };
 import { rewriteHotChecks } from "./equality-checks.ts";
+import ascendingSessionIndexes from "./0013-ascending-session-indexes.sql" with { type: "text" };
 
 export interface Migration {
   version: number;
@@ -37,4 +38,5 @@ export const migrations: Migration[] = [
   { version: 10, name: "lean-session-indexes", sql: leanSessionIndexes },
   { version: 11, name: "flow-publisher", sql: flowPublisher },
   { version: 12, name: "equality-checks", sql: equalityChecksSql, before: rewriteHotChecks },
+  { version: 13, name: "ascending-session-indexes", sql: ascendingSessionIndexes },
 ];
