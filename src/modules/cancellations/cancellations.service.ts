@@ -223,11 +223,9 @@ export function prepareBatch(workspace: Workspace, environment: Environment, rec
     items = [];
   };
   for (const item of prepareImport(workspace, environment, records, now)) {
-    const encoded = "row" in item && item.row[17] === null ? encodeImportRow(item.row) : null;
-    if (encoded !== null && "row" in item) {
+    if ("row" in item && item.row[17] === null && encodeImportRow(item.row, fields)) {
       endItems();
       rows.push(item.row);
-      fields.push(encoded);
       lines.push(item.line);
     } else {
       endRun();

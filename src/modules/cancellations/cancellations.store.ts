@@ -163,49 +163,57 @@ export interface PlainRows {
   summed: SummedFacts;
 }
 
-// How each ImportRow field (in its order) is written in a run's text: s text, n number, b boolean; null as NULL_FIELD.
+// How each ImportRow field (in its order) is written in a run's text: t text (from the file: checked for the two
+// marks below), j text Holdfast wrote (ids, JSON, hex: never holds a control character), n number, b boolean.
 const FIELD_KINDS = [
-  "sssss", // id, workspaceId, customerId, subscriptionId, environment
-  "ssssss", // context, metadata, outcome, reason, feedback, offer
+  "jjttj", // id, workspaceId, customerId, subscriptionId, environment
+  "jjjttj", // context, metadata, outcome, reason, feedback, offer
   "nn", // recoveredMrrCents, occurredAt
-  "ss", // eventId, eventHash
+  "tj", // eventId, eventHash
   "nn", // recordedAt, updatedAt
-  "ss", // linkedSessionId, plan
+  "jt", // linkedSessionId, plan
   "nn", // mrrCents, tenureDays
-  "sb", // offerKind, offerAccepted
-  "sn", // state, completedAt
+  "tb", // offerKind, offerAccepted
+  "jn", // state, completedAt
 ].join("");
+const WIDTH = FIELD_KINDS.length;
+const KIND = { text: 116, written: 106, number: 110, boolean: 98 } as const;
 const FIELD_SEPARATOR = "\u0000";
 const NULL_FIELD = "\u0001";
 
-/** A row's fields as a run's text holds them; null when a text field holds a separator (that row goes by itself). */
-export function encodeImportRow(r: ImportRow): string | null {
-  const parts: string[] = [];
-  for (let i = 0; i < FIELD_KINDS.length; i++) {
+/**
+ * Adds a row's fields to `fields` (a run's, joined by `joinImportRows`); false, adding nothing, when a text field
+ * holds one of the marks (that row goes by itself).
+ */
+export function encodeImportRow(r: ImportRow, fields: string[]): boolean {
+  const start = fields.length;
+  for (let i = 0; i < WIDTH; i++) {
     const value = r[i];
-    if (value === null) parts.push(NULL_FIELD);
+    if (value === null) fields.push(NULL_FIELD);
     else if (typeof value === "string") {
-      if (value.includes(FIELD_SEPARATOR) || value.includes(NULL_FIELD)) return null;
-      parts.push(value);
-    } else parts.push(value === true ? "1" : value === false ? "0" : String(value));
+      if (FIELD_KINDS.charCodeAt(i) === KIND.text && (value === NULL_FIELD || value.includes(FIELD_SEPARATOR))) {
+        fields.length = start;
+        return false;
+      }
+      fields.push(value);
+    } else fields.push(value === true ? "1" : value === false ? "0" : `${value}`);
   }
-  return parts.join(FIELD_SEPARATOR);
+  return true;
 }
 
-/** A run's text from its rows' encodings. */
-export const joinImportRows = (encoded: string[]): string => encoded.join(FIELD_SEPARATOR);
+/** A run's text from its rows' fields. */
+export const joinImportRows = (fields: string[]): string => fields.join(FIELD_SEPARATOR);
 
 /** The rows of a run's text, one at a time into `row` (one array for the whole run: the rows are bound, not kept). */
 export function* decodeImportRows(run: PlainRows): Generator<ImportRow> {
   const fields = run.fields.split(FIELD_SEPARATOR);
-  const width = FIELD_KINDS.length;
-  if (fields.length !== run.count * width) throw new Error(`an import run of ${run.count} rows has ${fields.length} fields`);
-  const row = new Array(width) as unknown as (string | number | boolean | null)[];
-  for (let at = 0; at < fields.length; at += width) {
-    for (let i = 0; i < width; i++) {
+  if (fields.length !== run.count * WIDTH) throw new Error(`an import run of ${run.count} rows has ${fields.length} fields`);
+  const row = new Array(WIDTH) as unknown as (string | number | boolean | null)[];
+  for (let at = 0; at < fields.length; at += WIDTH) {
+    for (let i = 0; i < WIDTH; i++) {
       const field = fields[at + i];
       const kind = FIELD_KINDS.charCodeAt(i);
-      row[i] = field === NULL_FIELD ? null : kind === 110 /* n */ ? Number(field) : kind === 98 /* b */ ? field === "1" : field;
+      row[i] = field === NULL_FIELD ? null : kind === KIND.number ? Number(field) : kind === KIND.boolean ? field === "1" : field;
     }
     yield row as unknown as ImportRow;
   }

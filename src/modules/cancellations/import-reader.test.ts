@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Workspace } from "../workspaces/workspaces.store.ts";
 import type { PreparedBatch, PreparedItem } from "./cancellations.service.ts";
-import { decodeImportRows, eventOfImportRow, type CancellationEvent } from "./cancellations.store.ts";
+import { decodeImportRows, encodeImportRow, eventOfImportRow, joinImportRows, type CancellationEvent, type ImportRow } from "./cancellations.store.ts";
 import { ImportFileError } from "./import-file.ts";
 import { preparedBatches } from "./import-reader.ts";
 
@@ -84,5 +84,32 @@ describe("preparedBatches", () => {
     expect(error).not.toBeInstanceOf(ImportFileError);
     expect((error as Error).message).toMatch(/no such file|ENOENT/i);
     expect((error as Error).message).not.toContain("import-worker");
+  });
+});
+
+describe("a run's text", () => {
+  const row = (over: Partial<Record<number, unknown>> = {}): ImportRow => {
+    const r: unknown[] = ["id-1", workspace.id, "user_1", null, "prod", '{"mrr":12.5}', "{}", "saved", "too expensive", "Line one\nline two", '{"kind":"pause","months":2}', 1250, NOW, "evt_1", "ab".repeat(32), NOW, NOW, null, "pro", 1250, 30, "pause", true, "completed", NOW];
+    for (const [i, v] of Object.entries(over)) r[Number(i)] = v;
+    return r as ImportRow;
+  };
+
+  test("rows come back field for field: text, numbers, booleans, nulls and empty strings", () => {
+    const rows = [row(), row({ 0: "id-2", 3: "", 8: null, 9: "", 19: null, 20: 0.5, 22: false, 24: null })];
+    const fields: string[] = [];
+    for (const r of rows) expect(encodeImportRow(r, fields)).toBe(true);
+    const decoded = Array.from(decodeImportRows({ fields: joinImportRows(fields), count: 2, summed: [] }), (r) => r.slice());
+    expect(decoded).toEqual(rows);
+  });
+
+  test("a text field holding a separator or the null mark is refused, and adds nothing (the row goes by itself)", () => {
+    const fields: string[] = [];
+    expect(encodeImportRow(row(), fields)).toBe(true);
+    const before = [...fields];
+    expect(encodeImportRow(row({ 2: "user\u0000x" }), fields)).toBe(false);
+    expect(encodeImportRow(row({ 8: "\u0001" }), fields)).toBe(false);
+    expect(fields).toEqual(before);
+    // A count that does not match the text is a bug, not a row to guess at.
+    expect(() => [...decodeImportRows({ fields: joinImportRows(fields), count: 2, summed: [] })]).toThrow("an import run of 2 rows has 25 fields");
   });
 });
