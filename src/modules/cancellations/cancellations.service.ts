@@ -173,8 +173,8 @@ export type PreparedItem = { line: number; row: ImportRow } | { line: number; er
 
 /**
  * A batch of the import as it crosses from the reader thread, in file order: runs of plain rows (valid, no linked
- * session; nearly every row) that one statement inserts, and between them the other items one by one (invalid
- * rows, linked events).
+ * session; nearly every row), each one text the writer splits (PlainRows), and between them the other items one
+ * by one (invalid rows, linked events), recorded as the API records them.
  */
 export type PreparedBatch = ({ run: PlainRows; lines: number[] } | { items: PreparedItem[] })[];
 
