@@ -4,7 +4,7 @@
 // transaction with foreign keys off (see migrate.ts), which checks them before the commit.
 import type { Database } from "bun:sqlite";
 
-/** Rebuilds `name` with the definition `change` makes of its current one (an error when it changes nothing). */
+/** Rebuilds `name` with the definition `change` makes of its current one; nothing when it changes nothing. */
 export function rebuildTable(db: Database, name: string, change: (sql: string) => string): void {
   const table = db.query("select sql from sqlite_schema where type = 'table' and name = ?").get(name) as { sql: string } | null;
   if (!table) throw new Error(`${name} table is missing`);

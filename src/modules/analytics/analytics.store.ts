@@ -201,10 +201,10 @@ export function sumFacts(all: Iterable<RollupFacts>): SummedFacts {
   return [...sums.values()];
 }
 
-function addSummed(sums: RollupSums, summed: SummedFacts, sign: 1 | -1): void {
+function addSummed(sums: RollupSums, summed: SummedFacts): void {
   for (const { facts, m: add } of summed) {
     const m = entryOf(sums, facts);
-    for (let i = 0; i < 5; i++) m[i] += sign * add[i];
+    for (let i = 0; i < 5; i++) m[i] += add[i];
   }
 }
 
@@ -320,11 +320,11 @@ export function createAnalyticsStore({ db }: { db: Database }) {
     if (after) add(after, 1);
   }
 
-  /** `apply(null, f)` for every f that `summed` sums (sign 1), or `apply(f, null)` (sign -1). */
-  function applySummed(summed: SummedFacts, sign: 1 | -1 = 1): void {
-    if (pending) return addSummed(pending, summed, sign);
+  /** `apply(null, f)` for every f that `summed` sums. */
+  function applySummed(summed: SummedFacts): void {
+    if (pending) return addSummed(pending, summed);
     const sums: RollupSums = new Map();
-    addSummed(sums, summed, sign);
+    addSummed(sums, summed);
     writeSums(sums);
   }
 
